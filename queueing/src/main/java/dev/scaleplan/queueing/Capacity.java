@@ -1,0 +1,84 @@
+package dev.scaleplan.queueing;
+
+import dev.scaleplan.api.Checks;
+import dev.scaleplan.api.Slo;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Capacity inversion: the largest Poisson arrival rate at which a queue still meets a latency SLO, that is the
+ * largest λ with {@code responsePercentile(slo.percentile) <= slo.targetSeconds}.
+ *
+ * <p>The response-time percentile of every model here is non-decreasing in λ (more arrivals never shorten a FIFO
+ * queue), so the feasible rates form an interval {@code [0, λ*]} and bisection finds λ* to any tolerance: the search
+ * keeps a feasible lower end and an infeasible (or unstable) upper end, starting from 0 and the saturation rate, and
+ * stops when they are within the tolerance. The answer is always the feasible end, so it never overstates capacity.
+ * An SLO that even an idle queue misses (the service time alone exceeds the target) is reported as infeasible, not
+ * thrown. For simulated models the percentile is a point estimate with common random numbers across rates, so the
+ * search is monotone in practice, and the result carries {@link Method#SIMULATION}.
+ */
+public final class Capacity {
+  /** Default relative tolerance on the rate: 1e-6 of the saturation rate. */
+  public static final double DEFAULT_RELATIVE_TOLERANCE = 1e-6;
+
+  private Capacity() {}
+
+  /** Builds the model at a given arrival rate (requests per second). */
+  @FunctionalInterface
+  public interface RateModel {
+    QueueModel at(double arrivalRate);
+  }
+
+  /**
+   * The largest rate in {@code [0, saturationRate)} that meets the SLO, to within
+   * {@code relativeTolerance * saturationRate}.
+   *
+   * @param model the queue at a given rate
+   * @param saturationRate the rate at which the queue becomes unstable, above 0
+   * @param slo the SLO to meet
+   * @param relativeTolerance bracket width relative to the saturation rate, in (0, 0.1]
+   */
+  public static CapacityResult maxRate(RateModel model, double saturationRate, Slo slo, double relativeTolerance) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(slo, "slo");
+    Checks.positive("saturation rate (requests/s)", saturationRate);
+    if (!(relativeTolerance > 0 && relativeTolerance <= 0.1)) {
+      throw new IllegalArgumentException(
+          "The relative tolerance (" + relativeTolerance + ") must be in (0, 0.1].");
+    }
+    double tolerance = relativeTolerance * saturationRate;
+    QueueMetrics idle = model.at(0).metrics();
+    int evaluations = 1;
+    Method method = idle.responsePercentile(slo.percentile()).method();
+    double idleLatency = idle.responsePercentile(slo.percentile()).value();
+    if (idleLatency > slo.targetSeconds()) {
+      return new CapacityResult(slo, false, 0, 0, saturationRate, Optional.empty(), method, evaluations,
+          String.format(java.util.Locale.ROOT,
+              "Even with no queueing the p%s response time is %.6g s, above the target %.6g s.",
+              trim(slo.percentile()), idleLatency, slo.targetSeconds()));
+    }
+    double lo = 0;
+    QueueMetrics atLo = idle;
+    double hi = saturationRate;
+    while (hi - lo > tolerance) {
+      double mid = lo + (hi - lo) / 2;
+      QueueMetrics m = model.at(mid).metrics();
+      evaluations++;
+      Estimate p = m.responsePercentile(slo.percentile());
+      if (p.method().ordinal() > method.ordinal()) {
+        method = p.method();
+      }
+      if (m.stable() && p.value() <= slo.targetSeconds()) {
+        lo = mid;
+        atLo = m;
+      } else {
+        hi = mid;
+      }
+    }
+    return new CapacityResult(slo, true, lo, hi - lo, saturationRate, Optional.of(atLo), method, evaluations, "");
+  }
+
+  private static String trim(double p) {
+    return p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p);
+  }
+}

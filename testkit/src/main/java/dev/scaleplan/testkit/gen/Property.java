@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  *
  * <p>It is framework-neutral: {@link #check} runs all cases and throws on the first failure; {@link #cases} returns
  * one runnable per case, which JUnit 5 turns into dynamic tests with
- * {@code Property.cases(...).map(c -> DynamicTest.dynamicTest(c.name(), c))}.
+ * {@code Property.cases(...).map(c -> DynamicTest.dynamicTest(c.name(), c::run))}.
  */
 public final class Property {
   /** System property that overrides every property's seed: {@code -Dscaleplan.seed=12345}. */

@@ -1,6 +1,7 @@
 package dev.scaleplan.queueing;
 
 import dev.scaleplan.api.Checks;
+import dev.scaleplan.api.InstanceConfig;
 import dev.scaleplan.api.Slo;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,6 +28,27 @@ public final class Capacity {
   @FunctionalInterface
   public interface RateModel {
     QueueModel at(double arrivalRate);
+  }
+
+  /**
+   * Simulation effort per evaluation when a capacity search needs simulated percentiles: 8 replications of 20,000
+   * requests. The search's result is then exact to the simulation's noise, not to 1e-6, so it stops at a relative
+   * bracket of {@link #SIMULATED_RELATIVE_TOLERANCE}.
+   */
+  public static final QueueSimulator.Options SEARCH_SIMULATION = new QueueSimulator.Options(20_000, 8, 2_000, 0.95, 1);
+
+  /** Relative tolerance of searches over simulated percentiles. */
+  public static final double SIMULATED_RELATIVE_TOLERANCE = 1e-3;
+
+  /**
+   * The capacity of a dynamic-batching instance ({@link BatchQueue}) under an SLO. The batch model's percentiles are
+   * simulated (see {@link BatchQueue}), with common random numbers across the rates the search tries, and the
+   * search uses {@link #SEARCH_SIMULATION} and {@link #SIMULATED_RELATIVE_TOLERANCE}.
+   */
+  public static CapacityResult of(InstanceConfig config, Slo slo) {
+    Objects.requireNonNull(config, "config");
+    return maxRate(rate -> BatchQueue.of(rate, config, SEARCH_SIMULATION), config.saturationRatePerSecond(), slo,
+        SIMULATED_RELATIVE_TOLERANCE);
   }
 
   /**

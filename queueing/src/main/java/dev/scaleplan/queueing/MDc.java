@@ -1,0 +1,371 @@
+package dev.scaleplan.queueing;
+
+import dev.scaleplan.api.Checks;
+
+/**
+ * The M/D/c queue, exactly: Poisson arrivals at rate λ, c servers, the same service time D for every request, FIFO.
+ * Offered load {@code a = λD}, utilisation {@code ρ = a / c}, stable iff ρ < 1.
+ *
+ * <p><b>Queue length.</b> Look at the number waiting at epochs D apart: {@code L' = max(L + A - c, 0)} with
+ * A ~ Poisson(a) (Crommelin, "Delay probability formulae when the holding times are constant", P.O. Elec. Eng. J. 25,
+ * 1932). Its generating function is
+ * {@code P_L(z) = (c - a) (z - 1) Π_m (z - z_m)/(1 - z_m) / (z^c - e^{a(z-1)})}, with z_1..z_{c-1} the roots of
+ * {@code z^c = e^{a(z-1)}} inside the unit disk other than 1, found as the fixed points of
+ * {@code z = ω_m e^{a(z-1)/c}}, {@code ω_m = e^{2πim/c}}, polished by Newton's method (Franx 2001, §2; Janssen and van
+ * Leeuwaarden, "Analytic computation schemes for the discrete-time bulk service queue", Queueing Systems 50, 2005).
+ * The probabilities {@code P(L = n)} are recovered by a discrete Fourier transform of P_L on a circle of radius r
+ * between 1 and the dominant outer root z0 > 1; with N points the aliasing error is about {@code (r/z0)^N}, and N is
+ * chosen so that it and the tail beyond N are below 1e-15.
+ *
+ * <p><b>Waiting time.</b> FIFO with constant service gives {@code start_n = max(arrival_n, start_{n-c} + D)}, so a
+ * request waits at most x iff, for every m >= k, fewer than mc requests arrived in the {@code mD - x} before it,
+ * where {@code k = floor(x/D) + 1}. With {@code s = kD - x} in (0, D] this is (Franx, "A simple solution for the M/D/c
+ * waiting time distribution", Oper. Res. Lett. 29, 2001):
+ * <pre>
+ *   P(W <= x) = Σ_{j=0}^{kc-1} e^{-λs} (λs)^j / j! · P(L <= kc - 1 - j).
+ * </pre>
+ * Integrating it over x gives the mean, using {@code ∫_0^D e^{-λs}(λs)^j/j! ds = P(A > j) / λ}:
+ * {@code E[W] = Σ_k (D - Σ_{j<kc} P(A > j) P(L <= kc-1-j) / λ)}. Percentiles invert the distribution by root finding;
+ * response time is W + D. All figures but the utilisation are {@link Method#NUMERICAL}.
+ */
+public final class MDc implements QueueModel {
+  private static final double EPS = 1e-15;
+
+  private final double arrivalRate;
+  private final int servers;
+  private final double serviceSeconds;
+  private double[] cdf; // P(L <= n), n = 0..cdf.length-1; 1 beyond
+
+  private MDc(double arrivalRate, int servers, double serviceSeconds) {
+    this.arrivalRate = Checks.nonNegative("arrival rate (requests/s)", arrivalRate);
+    this.servers = Checks.atLeast("servers", servers, 1);
+    this.serviceSeconds = Checks.positive("service time (s)", serviceSeconds);
+  }
+
+  /**
+   * An M/D/c queue.
+   *
+   * @param arrivalRate λ in requests per second, at least 0
+   * @param servers c, at least 1
+   * @param serviceSeconds the constant service time D, above 0
+   */
+  public static MDc of(double arrivalRate, int servers, double serviceSeconds) {
+    return new MDc(arrivalRate, servers, serviceSeconds);
+  }
+
+  @Override
+  public String name() {
+    return "mdc";
+  }
+
+  public double utilization() {
+    return arrivalRate * serviceSeconds / servers;
+  }
+
+  @Override
+  public QueueMetrics metrics() {
+    double rho = utilization();
+    if (rho >= 1) {
+      return QueueMetrics.unstable(name(), arrivalRate, rho, Method.EXACT);
+    }
+    if (arrivalRate == 0) {
+      return QueueMetrics.builder(name(), 0)
+          .utilization(Estimate.exact(0))
+          .probWait(Estimate.exact(0))
+          .meanWait(Estimate.exact(0))
+          .meanResponse(Estimate.exact(serviceSeconds))
+          .waitPercentiles(p -> Estimate.exact(0))
+          .responsePercentiles(p -> Estimate.exact(serviceSeconds))
+          .build();
+    }
+    double probWait = Math.max(0, 1 - waitCdf(0));
+    double meanWait = meanWait();
+    return QueueMetrics.builder(name(), arrivalRate)
+        .utilization(Estimate.exact(rho))
+        .probWait(Estimate.numerical(probWait))
+        .meanWait(Estimate.numerical(meanWait))
+        .meanResponse(Estimate.numerical(meanWait + serviceSeconds))
+        .waitPercentiles(p -> Estimate.numerical(waitQuantile(p / 100)))
+        .responsePercentiles(p -> Estimate.numerical(waitQuantile(p / 100) + serviceSeconds))
+        .note("Crommelin/Franx exact waiting-time distribution")
+        .build();
+  }
+
+  /** {@code P(W <= t)}, the waiting-time distribution function (0 for t < 0; 0 everywhere when unstable). */
+  public double waitCdf(double t) {
+    if (utilization() >= 1 || t < 0) {
+      return 0;
+    }
+    if (arrivalRate == 0) {
+      return 1;
+    }
+    double[] f = queueCdf();
+    long k = (long) Math.floor(t / serviceSeconds) + 1;
+    double s = k * serviceSeconds - t;
+    long terms = k * servers;
+    double mean = arrivalRate * s;
+    double sum = 0;
+    if (mean < 600) { // e^{-mean} does not underflow: the pmf by its recurrence p_j = p_{j-1} mean / j
+      double p = Math.exp(-mean);
+      for (long j = 0; j < terms; j++) {
+        if (j > 0) {
+          p *= mean / j;
+        }
+        long idx = terms - 1 - j;
+        sum += p * (idx < f.length ? f[(int) idx] : 1);
+      }
+    } else {
+      double logMean = Math.log(mean);
+      double logP = -mean;
+      for (long j = 0; j < terms; j++) {
+        if (j > 0) {
+          logP += logMean - Math.log(j);
+        }
+        long idx = terms - 1 - j;
+        sum += Math.exp(logP) * (idx < f.length ? f[(int) idx] : 1);
+      }
+    }
+    return Math.min(1, sum);
+  }
+
+  private double waitQuantile(double q) {
+    return Quantiles.fromTail(t -> 1 - waitCdf(t), q, serviceSeconds);
+  }
+
+  private double meanWait() {
+    double[] f = queueCdf();
+    double a = arrivalRate * serviceSeconds;
+    double total = 0;
+    double[] above = null; // P(A > j)
+    for (long k = 1; ; k++) {
+      long terms = k * servers;
+      if (above == null || above.length < terms) {
+        above = poissonTail(a, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(terms, 2L * (above == null ? 0
+            : above.length))));
+      }
+      double sum = 0;
+      for (long j = 0; j < terms; j++) {
+        long idx = terms - 1 - j;
+        sum += above[(int) j] * (idx < f.length ? f[(int) idx] : 1);
+      }
+      double term = serviceSeconds - sum / arrivalRate;
+      if (term > 0) {
+        total += term;
+      }
+      if (term <= EPS * serviceSeconds * Math.max(1, k) && (k - 1) * servers >= f.length) {
+        return total;
+      }
+      if (k > 10_000_000) {
+        throw new IllegalStateException("The M/D/c mean wait did not converge (λ=" + arrivalRate + ").");
+      }
+    }
+  }
+
+  /** {@code P(Poisson(mean) > j)} for j = 0..n-1, from the pmf in log space. */
+  private static double[] poissonTail(double mean, int n) {
+    double[] tail = new double[n];
+    double logMean = Math.log(mean);
+    double logP = -mean;
+    double cum = 0;
+    for (int j = 0; j < n; j++) {
+      if (j > 0) {
+        logP += logMean - Math.log(j);
+      }
+      cum += Math.exp(logP);
+      tail[j] = Math.max(0, 1 - cum);
+    }
+    return tail;
+  }
+
+  /** The distribution function of L, computed once per instance. */
+  private synchronized double[] queueCdf() {
+    if (cdf == null) {
+      cdf = solveQueue(arrivalRate * serviceSeconds, servers);
+    }
+    return cdf;
+  }
+
+  /** P(L <= n) for n = 0..N-1, where the tail beyond N is below 1e-15. */
+  static double[] solveQueue(double a, int c) {
+    double z0 = outerRoot(a, c);
+    double logZ0 = Math.log(z0);
+    int needed = (int) Math.ceil(2 * 37 / logZ0) + 16;
+    int n = Integer.highestOneBit(Math.max(16, needed - 1)) << 1;
+    double r = Math.sqrt(z0);
+    double[] rootRe = new double[c - 1];
+    double[] rootIm = new double[c - 1];
+    innerRoots(a, c, rootRe, rootIm);
+    double[] qr = new double[c - 1];
+    double[] qi = new double[c - 1];
+    for (int m = 0; m < c - 1; m++) {
+      double dr = 1 - rootRe[m];
+      double di = -rootIm[m];
+      double den = dr * dr + di * di;
+      qr[m] = dr / den;
+      qi[m] = -di / den;
+    }
+    double[] re = new double[n];
+    double[] im = new double[n];
+    double logR = Math.log(r);
+    for (int j = 0; j < n; j++) {
+      double phi = 2 * Math.PI * j / n;
+      double zr = r * Math.cos(phi);
+      double zi = r * Math.sin(phi);
+      // (c - a) (z - 1) Π (z - z_m)/(1 - z_m), as a complex product kept near magnitude 1 by powers of two
+      double pr = (c - a) * (zr - 1);
+      double pi = (c - a) * zi;
+      int exponent = 0;
+      for (int m = 0; m < c - 1; m++) {
+        double nr = zr - rootRe[m];
+        double ni = zi - rootIm[m];
+        double fr = nr * qr[m] - ni * qi[m]; // (z - z_m) / (1 - z_m), with q = 1 / (1 - z_m) precomputed
+        double fi = nr * qi[m] + ni * qr[m];
+        double t = pr * fr - pi * fi;
+        pi = pr * fi + pi * fr;
+        pr = t;
+        if ((m & 7) == 7) {
+          int e = Math.getExponent(Math.abs(pr) + Math.abs(pi));
+          pr = Math.scalb(pr, -e);
+          pi = Math.scalb(pi, -e);
+          exponent += e;
+        }
+      }
+      double logAbs = 0.5 * Math.log(pr * pr + pi * pi) + exponent * Math.log(2);
+      double arg = Math.atan2(pi, pr);
+      // log of z^c - e^{a(z-1)} = z^c (1 - e^{a(z-1) - c log z})
+      double ur = a * (zr - 1) - c * logR;
+      double ui = a * zi - c * phi;
+      double eu = Math.exp(ur);
+      double wr = 1 - eu * Math.cos(ui);
+      double wi = -eu * Math.sin(ui);
+      logAbs -= c * logR + 0.5 * Math.log(wr * wr + wi * wi);
+      arg -= c * phi + Math.atan2(wi, wr);
+      double mag = Math.exp(logAbs);
+      re[j] = mag * Math.cos(arg);
+      im[j] = mag * Math.sin(arg);
+    }
+    fft(re, im, false);
+    double[] f = new double[n];
+    double cum = 0;
+    for (int k = 0; k < n; k++) {
+      double p = re[k] / n * Math.exp(-k * logR);
+      cum += Math.max(0, p);
+      f[k] = Math.min(1, cum);
+    }
+    // Trim the range where the distribution function has reached 1 to rounding.
+    int last = n;
+    while (last > 1 && f[last - 1] >= 1 - 1e-15 && f[last - 2] >= 1 - 1e-15) {
+      last--;
+    }
+    return java.util.Arrays.copyOf(f, last);
+  }
+
+  /** The real root z0 > 1 of {@code c ln z = a (z - 1)}. */
+  static double outerRoot(double a, int c) {
+    double lo = 1;
+    double hi = 2;
+    while (c * Math.log(hi) - a * (hi - 1) > 0) {
+      lo = hi;
+      hi *= 2;
+    }
+    for (int i = 0; i < 200; i++) {
+      double mid = 0.5 * (lo + hi);
+      if (mid == lo || mid == hi) {
+        break;
+      }
+      if (c * Math.log(mid) - a * (mid - 1) > 0) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return hi;
+  }
+
+  /** The c - 1 roots of {@code z^c = e^{a(z-1)}} inside the unit disk other than z = 1. */
+  static void innerRoots(double a, int c, double[] re, double[] im) {
+    double g = a / c;
+    for (int m = 1; m < c; m++) {
+      double wr = Math.cos(2 * Math.PI * m / c);
+      double wi = Math.sin(2 * Math.PI * m / c);
+      double zr = 0;
+      double zi = 0;
+      for (int it = 0; it < 60; it++) { // fixed point: a contraction inside the disk (|g z| < 1)
+        double e = Math.exp(g * (zr - 1));
+        double cr = e * Math.cos(g * zi);
+        double ci = e * Math.sin(g * zi);
+        double nr = wr * cr - wi * ci;
+        double ni = wr * ci + wi * cr;
+        double d = Math.abs(nr - zr) + Math.abs(ni - zi);
+        zr = nr;
+        zi = ni;
+        if (d < 1e-6) {
+          break;
+        }
+      }
+      for (int it = 0; it < 50; it++) { // Newton on h(z) = z - ω e^{g(z-1)}, h'(z) = 1 - g ω e^{g(z-1)}
+        double e = Math.exp(g * (zr - 1));
+        double cr = e * Math.cos(g * zi);
+        double ci = e * Math.sin(g * zi);
+        double tr = wr * cr - wi * ci;
+        double ti = wr * ci + wi * cr;
+        double hr = zr - tr;
+        double hi = zi - ti;
+        double dr = 1 - g * tr;
+        double di = -g * ti;
+        double den = dr * dr + di * di;
+        double sr = (hr * dr + hi * di) / den;
+        double si = (hi * dr - hr * di) / den;
+        zr -= sr;
+        zi -= si;
+        if (Math.abs(sr) + Math.abs(si) < 1e-15) {
+          break;
+        }
+      }
+      re[m - 1] = zr;
+      im[m - 1] = zi;
+    }
+  }
+
+  /** In-place radix-2 FFT; {@code inverse} uses e^{+i} (without the 1/n factor). Length must be a power of two. */
+  static void fft(double[] re, double[] im, boolean inverse) {
+    int n = re.length;
+    for (int i = 1, j = 0; i < n; i++) {
+      int bit = n >> 1;
+      for (; (j & bit) != 0; bit >>= 1) {
+        j ^= bit;
+      }
+      j ^= bit;
+      if (i < j) {
+        double t = re[i];
+        re[i] = re[j];
+        re[j] = t;
+        t = im[i];
+        im[i] = im[j];
+        im[j] = t;
+      }
+    }
+    for (int len = 2; len <= n; len <<= 1) {
+      double ang = 2 * Math.PI / len * (inverse ? 1 : -1);
+      double wr = Math.cos(ang);
+      double wi = Math.sin(ang);
+      for (int i = 0; i < n; i += len) {
+        double cr = 1;
+        double ci = 0;
+        for (int k = 0; k < len / 2; k++) {
+          int u = i + k;
+          int v = u + len / 2;
+          double vr = re[v] * cr - im[v] * ci;
+          double vi = re[v] * ci + im[v] * cr;
+          re[v] = re[u] - vr;
+          im[v] = im[u] - vi;
+          re[u] += vr;
+          im[u] += vi;
+          double ncr = cr * wr - ci * wi;
+          ci = cr * wi + ci * wr;
+          cr = ncr;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.scaleplan.benchmarks;
+
+import dev.scaleplan.api.BatchLatency;
+import dev.scaleplan.api.InstanceConfig;
+import dev.scaleplan.api.Slo;
+import dev.scaleplan.queueing.BatchQueue;
+import dev.scaleplan.queueing.Capacity;
+import dev.scaleplan.queueing.QueueSimulator;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The dynamic-batching model on the published ResNet-50 / A100 profile (max batch 32, 2,000 requests/s, ρ = 0.70 of
+ * saturation): the exact embedded chain's mean response, the same figure by simulation (the baseline an analyst
+ * would otherwise run: 10 x 100,000 requests), and the capacity inversion under p99 <= 20 ms.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Benchmark)
+public class BatchBenchmark {
+  /** NVIDIA DeepLearningExamples, ResNet-50 Triton README, offline table, A100 80GB, average ms per batch. */
+  static final BatchLatency RESNET50_A100 = BatchLatency.tabulated(
+      new int[] {1, 2, 4, 8, 16, 32, 64, 128},
+      new double[] {2.128e-3, 2.194e-3, 2.759e-3, 3.895e-3, 5.793e-3, 11.193e-3, 25.244e-3, 48.086e-3});
+
+  final InstanceConfig instance = InstanceConfig.of(1, 32, RESNET50_A100);
+  final Slo slo = Slo.of(99, 0.020);
+
+  @Benchmark
+  public double exactMeanResponse() {
+    return BatchQueue.of(2000, instance).metrics().meanResponse().value();
+  }
+
+  @Benchmark
+  public double baselineSimulatedMeanResponse() {
+    return QueueSimulator.of("batch", 1, 32, instance.dispatch(),
+        dev.scaleplan.queueing.BatchServiceTime.deterministic(RESNET50_A100), instance.saturationRatePerSecond(),
+        QueueSimulator.Options.defaults()).run(2000).meanResponse().value();
+  }
+
+  @Benchmark
+  public double capacityUnderP99() {
+    return Capacity.of(instance, slo).maxRatePerSecond();
+  }
+}

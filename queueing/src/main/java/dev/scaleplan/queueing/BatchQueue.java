@@ -28,9 +28,9 @@ import java.util.function.Supplier;
  *   <li>mean wait = E[queue area per cycle] / (λ E[C]) (Little), with area {@code (X - b) l + λ l² / 2} per cycle;
  *   <li>mean response = mean wait + E_π[b l(b)] / E_π[b] (the service time a request sees).
  * </ul>
- * These are labelled {@link Method#NUMERICAL}. Percentiles of waiting and response time come from the built-in
- * {@link QueueSimulator} (labelled {@link Method#SIMULATION}, with a confidence interval), run once and only when a
- * percentile is asked for.
+ * Percentiles of waiting and response time follow from the same chain by a tagged-request analysis
+ * ({@link BatchDelays}), computed once and only when a percentile is asked for. All these figures are labelled
+ * {@link Method#NUMERICAL}.
  *
  * <p><b>Several servers, or a max queue delay:</b> every figure comes from the simulator. The note of the result says
  * which method ran. An arrival rate at or above {@link InstanceConfig#saturationRatePerSecond()} gives an unstable
@@ -65,8 +65,8 @@ public final class BatchQueue implements QueueModel {
     return "batch";
   }
 
-  /** Whether this configuration is solved by the exact embedded chain (one server, work-conserving). */
-  public boolean hasExactMeans() {
+  /** Whether this configuration is solved numerically by the embedded chain (one server, work-conserving). */
+  public boolean hasNumericalSolution() {
     return config.servers() == 1 && config.dispatch() == DispatchRule.workConserving();
   }
 
@@ -81,7 +81,7 @@ public final class BatchQueue implements QueueModel {
     }
     QueueSimulator simulator = QueueSimulator.of(name(), config.servers(), config.maxBatch(), config.dispatch(),
         BatchServiceTime.deterministic(config.latency()), saturation, options);
-    if (!hasExactMeans()) {
+    if (!hasNumericalSolution()) {
       QueueMetrics m = simulator.run(arrivalRate);
       return copy(m, m.utilization(), m.probWait(), m.meanWait(), m.meanResponse(), m.meanBatchSize().orElseThrow(),
           "simulation (" + (config.servers() > 1 ? config.servers() + " servers" : config.dispatch()) + "): "
@@ -93,18 +93,17 @@ public final class BatchQueue implements QueueModel {
       return copy(m, m.utilization(), m.probWait(), m.meanWait(), m.meanResponse(), m.meanBatchSize().orElseThrow(),
           "simulation (load too close to saturation for the exact chain): " + m.note());
     }
-    Supplier<QueueMetrics> simulated = memoize(() -> simulator.run(arrivalRate));
+    Supplier<BatchDelays> delays = memoize(chain::delays);
     return QueueMetrics.builder(name(), arrivalRate)
         .utilization(Estimate.numerical(chain.utilization))
         .probWait(Estimate.numerical(chain.utilization))
         .meanWait(Estimate.numerical(chain.meanWait))
         .meanResponse(Estimate.numerical(chain.meanResponse))
         .meanBatchSize(Estimate.numerical(chain.meanBatch))
-        .waitPercentiles(p -> simulated.get().waitPercentile(p))
-        .responsePercentiles(p -> simulated.get().responsePercentile(p))
-        .confidenceLevel(options.confidenceLevel())
-        .note("means: embedded Markov chain at batch departures (" + chain.states + " states); percentiles: "
-            + "simulation")
+        .waitPercentiles(p -> Estimate.numerical(delays.get().waitQuantile(p / 100)))
+        .responsePercentiles(p -> Estimate.numerical(delays.get().responseQuantile(p / 100)))
+        .note("embedded Markov chain at batch departures (" + chain.states + " states); percentiles by "
+            + "tagged-request analysis")
         .build();
   }
 
@@ -160,9 +159,13 @@ public final class BatchQueue implements QueueModel {
     final double meanWait;
     final double meanResponse;
     final double cycle;
+    final double lambda;
+    final double[] latency;
 
     private Chain(int states, double[] pi, double utilization, double meanBatch, double meanWait,
-        double meanResponse, double cycle) {
+        double meanResponse, double cycle, double lambda, double[] latency) {
+      this.lambda = lambda;
+      this.latency = latency;
       this.states = states;
       this.pi = pi;
       this.utilization = utilization;
@@ -170,6 +173,11 @@ public final class BatchQueue implements QueueModel {
       this.meanWait = meanWait;
       this.meanResponse = meanResponse;
       this.cycle = cycle;
+    }
+
+    /** The waiting- and response-time distributions (a tagged-request analysis over this chain). */
+    BatchDelays delays() {
+      return BatchDelays.of(lambda, latency, pi, cycle);
     }
 
     /** Solves the chain, or returns null when the truncation would need more than {@link #MAX_STATES} states. */
@@ -264,7 +272,7 @@ public final class BatchQueue implements QueueModel {
         served += pi[x] * b * lb;
       }
       double meanWait = area / (lambda * cycle);
-      return new Chain(n, pi, busy / cycle, batch, meanWait, meanWait + served / batch, cycle);
+      return new Chain(n, pi, busy / cycle, batch, meanWait, meanWait + served / batch, cycle, lambda, l);
     }
 
     /** The root γ > 1 of {@code B ln γ = m (γ - 1)} (m = λ l(B) < B), which sets the chain's geometric tail. */

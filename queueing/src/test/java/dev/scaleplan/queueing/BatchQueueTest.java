@@ -56,6 +56,11 @@ class BatchQueueTest {
     assertAgrees(sim.meanWait(), exact.meanWait(), "mean wait" + at);
     assertAgrees(sim.meanResponse(), exact.meanResponse(), "mean response" + at);
     assertAgrees(sim.probWait(), exact.probWait(), "P(wait)" + at);
+    for (double p : new double[] {50, 95, 99, 99.9}) {
+      assertEquals(Method.NUMERICAL, exact.responsePercentile(p).method());
+      assertAgrees(sim.responsePercentile(p), exact.responsePercentile(p), "response p" + p + at);
+      assertAgrees(sim.waitPercentile(p), exact.waitPercentile(p), "wait p" + p + at);
+    }
   }
 
   /**
@@ -92,6 +97,23 @@ class BatchQueueTest {
       assertEquals(rho * d / (2 * (1 - rho)), m.meanWait().value(), 1e-12, "ρ = " + rho);
       assertEquals(rho, m.utilization().value(), 1e-12);
       assertEquals(1, m.meanBatchSize().orElseThrow().value(), 1e-12);
+    }
+  }
+
+  /**
+   * With B = 1 and l(b) = D the tagged-request percentiles must be M/D/1's, which MDc computes by an unrelated method
+   * (Crommelin/Franx, checked against Erlang's M/D/1 formula): agreement within 0.2% (the grid and midpoint rule).
+   */
+  @Test
+  void maxBatchOnePercentilesAreMD1() {
+    double d = 0.01;
+    for (double rho : new double[] {0.3, 0.7, 0.9}) {
+      QueueMetrics batch = BatchQueue.of(rho / d, InstanceConfig.of(1, 1, BatchLatency.affine(d, 0))).metrics();
+      QueueMetrics mdc = MDc.of(rho / d, 1, d).metrics();
+      for (double p : new double[] {50, 90, 95, 99, 99.9}) {
+        double expected = mdc.responsePercentile(p).value();
+        assertEquals(expected, batch.responsePercentile(p).value(), 2e-3 * expected, "ρ " + rho + ", p" + p);
+      }
     }
   }
 

@@ -86,38 +86,48 @@ final class BatchDelays {
       for (int i = 0; i < SUBINTERVALS; i++) {
         double v = (i + 0.5) * h;
         int mCount = poisson(lambda * (service - v), pmfM);
+        // Requests with the same number j of full batches ahead share W = v + j l(B) and the candidate response
+        // times W + l(k): collect their K-distribution masses per j, then spread each (j, k) once.
         int currentJ = -1;
         double w = 0;
+        double waitMass = 0;
         double meanArrived = lambda * (service - v);
-        for (int arrived = 0; arrived < mCount; arrived++) {
-          double weight = sliceMass * pmfM[arrived];
-          if (weight < NEGLIGIBLE) {
-            if (arrived > meanArrived) {
-              break; // past the mode the pmf only falls
-            }
-            continue;
-          }
+        for (int arrived = 0; arrived <= mCount; arrived++) {
+          double weight = arrived < mCount ? sliceMass * pmfM[arrived] : 0;
+          boolean done = arrived == mCount || (weight < NEGLIGIBLE && arrived > meanArrived);
           int m = left + arrived;
           int j = m / bMax;
-          int pos = m - j * bMax;
+          if (currentJ >= 0 && (done || j != currentJ)) {
+            wait.spread(w - h / 2, h, waitMass);
+            waitMass = 0;
+            for (int k = 1; k <= bMax; k++) {
+              if (kMass[k] > 0) {
+                response.spread(w + l[k] - h / 2, h, kMass[k]);
+                kMass[k] = 0;
+              }
+            }
+            currentJ = -1;
+          }
+          if (done) {
+            break;
+          }
+          if (weight < NEGLIGIBLE) {
+            continue;
+          }
           if (j != currentJ) {
             currentJ = j;
             w = v + j * lB;
             poisson(lambda * w, pmfN);
           }
-          wait.spread(w - h / 2, h, weight);
+          int pos = m - j * bMax;
+          waitMass += weight;
           // K = pos + 1 + N for N < B - pos - 1; K = B otherwise.
           double below = 0;
           for (int n = 0; n < bMax - pos - 1; n++) {
-            kMass[pos + 1 + n] = pmfN[n];
+            kMass[pos + 1 + n] += weight * pmfN[n];
             below += pmfN[n];
           }
-          kMass[bMax] = Math.max(0, 1 - below);
-          for (int k = pos + 1; k <= bMax; k++) {
-            if (kMass[k] > 0) {
-              response.spread(w + l[k] - h / 2, h, weight * kMass[k]);
-            }
-          }
+          kMass[bMax] += weight * Math.max(0, 1 - below);
         }
       }
     }

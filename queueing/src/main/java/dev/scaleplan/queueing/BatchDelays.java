@@ -85,7 +85,8 @@ final class BatchDelays {
       double sliceMass = pi[x] * h / cycle;
       for (int i = 0; i < SUBINTERVALS; i++) {
         double v = (i + 0.5) * h;
-        int mCount = poisson(lambda * (service - v), pmfM);
+        int mCount = pmfM.length;
+        Numerics.poissonPmf(lambda * (service - v), pmfM);
         // Requests with the same number j of full batches ahead share W = v + j l(B) and the candidate response
         // times W + l(k): collect their K-distribution masses per j, then spread each (j, k) once.
         int currentJ = -1;
@@ -117,7 +118,7 @@ final class BatchDelays {
           if (j != currentJ) {
             currentJ = j;
             w = v + j * lB;
-            poisson(lambda * w, pmfN);
+            Numerics.poissonPmf(lambda * w, pmfN);
           }
           int pos = m - j * bMax;
           waitMass += weight;
@@ -178,27 +179,6 @@ final class BatchDelays {
     double inBin = cdf[lo] - below;
     double f = inBin > 0 ? (target - below) / inBin : 1;
     return (lo + f) * binWidth;
-  }
-
-  /** The first {@code out.length} Poisson(mean) probabilities into {@code out}; returns {@code out.length}. */
-  private static int poisson(double mean, double[] out) {
-    double p = Math.exp(-mean);
-    if (p == 0) { // mean above ~745: start from the log-space mode-free formula
-      double logMean = Math.log(mean);
-      double logFact = 0;
-      for (int a = 0; a < out.length; a++) {
-        if (a > 0) {
-          logFact += Math.log(a);
-        }
-        out[a] = Math.exp(-mean + a * logMean - logFact);
-      }
-      return out.length;
-    }
-    for (int a = 0; a < out.length; a++) {
-      out[a] = p;
-      p *= mean / (a + 1);
-    }
-    return out.length;
   }
 
   /** Masses on a uniform grid, with O(1) deposits of uniformly spread mass via a difference array. */

@@ -189,7 +189,7 @@ public final class BatchQueue implements QueueModel {
       }
       double meanArrivalsFull = lambda * l[bMax];
       int k = (int) Math.ceil(meanArrivalsFull + 12 * Math.sqrt(meanArrivalsFull) + 25);
-      double decay = 1 / tailRoot(bMax, meanArrivalsFull);
+      double decay = 1 / Numerics.outerRoot(bMax, meanArrivalsFull);
       double levels = Math.log(TAIL) / Math.log(decay);
       if (!(levels < MAX_STATES)) {
         return null;
@@ -201,7 +201,8 @@ public final class BatchQueue implements QueueModel {
       // Poisson pmfs of the arrivals during a batch of each size (only sizes 1..B occur).
       double[][] pmf = new double[bMax + 1][];
       for (int b = 1; b <= bMax; b++) {
-        pmf[b] = poisson(lambda * l[b], k);
+        pmf[b] = new double[k + 1];
+        Numerics.poissonPmf(lambda * l[b], pmf[b]);
       }
       int width = bMax + k + 1; // row x holds columns x - B .. x + K
       double[][] band = new double[n][width];
@@ -273,42 +274,6 @@ public final class BatchQueue implements QueueModel {
       }
       double meanWait = area / (lambda * cycle);
       return new Chain(n, pi, busy / cycle, batch, meanWait, meanWait + served / batch, cycle, lambda, l);
-    }
-
-    /** The root γ > 1 of {@code B ln γ = m (γ - 1)} (m = λ l(B) < B), which sets the chain's geometric tail. */
-    static double tailRoot(int bMax, double m) {
-      double lo = 1;
-      double hi = 2;
-      while (bMax * Math.log(hi) - m * (hi - 1) > 0) {
-        lo = hi;
-        hi *= 2;
-      }
-      for (int i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
-        double mid = (lo + hi) / 2;
-        if (mid == lo || mid == hi) {
-          break;
-        }
-        if (bMax * Math.log(mid) - m * (mid - 1) > 0) {
-          lo = mid;
-        } else {
-          hi = mid;
-        }
-      }
-      return hi;
-    }
-
-    /** Poisson(mean) probabilities of 0..k, computed in log space so large means do not underflow at 0. */
-    static double[] poisson(double mean, int k) {
-      double[] p = new double[k + 1];
-      double logMean = Math.log(mean);
-      double logFact = 0;
-      for (int a = 0; a <= k; a++) {
-        if (a > 0) {
-          logFact += Math.log(a);
-        }
-        p[a] = Math.exp(-mean + a * logMean - logFact);
-      }
-      return p;
     }
   }
 }

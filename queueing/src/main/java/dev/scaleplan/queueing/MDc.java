@@ -103,27 +103,12 @@ public final class MDc implements QueueModel {
     long k = (long) Math.floor(t / serviceSeconds) + 1;
     double s = k * serviceSeconds - t;
     long terms = k * servers;
-    double mean = arrivalRate * s;
+    double[] pmf = new double[(int) terms];
+    Numerics.poissonPmf(arrivalRate * s, pmf);
     double sum = 0;
-    if (mean < 600) { // e^{-mean} does not underflow: the pmf by its recurrence p_j = p_{j-1} mean / j
-      double p = Math.exp(-mean);
-      for (long j = 0; j < terms; j++) {
-        if (j > 0) {
-          p *= mean / j;
-        }
-        long idx = terms - 1 - j;
-        sum += p * (idx < f.length ? f[(int) idx] : 1);
-      }
-    } else {
-      double logMean = Math.log(mean);
-      double logP = -mean;
-      for (long j = 0; j < terms; j++) {
-        if (j > 0) {
-          logP += logMean - Math.log(j);
-        }
-        long idx = terms - 1 - j;
-        sum += Math.exp(logP) * (idx < f.length ? f[(int) idx] : 1);
-      }
+    for (int j = 0; j < terms; j++) {
+      int idx = (int) terms - 1 - j;
+      sum += pmf[j] * (idx < f.length ? f[idx] : 1);
     }
     return Math.min(1, sum);
   }
@@ -161,17 +146,13 @@ public final class MDc implements QueueModel {
     }
   }
 
-  /** {@code P(Poisson(mean) > j)} for j = 0..n-1, from the pmf in log space. */
+  /** {@code P(Poisson(mean) > j)} for j = 0..n-1. */
   private static double[] poissonTail(double mean, int n) {
     double[] tail = new double[n];
-    double logMean = Math.log(mean);
-    double logP = -mean;
+    Numerics.poissonPmf(mean, tail);
     double cum = 0;
     for (int j = 0; j < n; j++) {
-      if (j > 0) {
-        logP += logMean - Math.log(j);
-      }
-      cum += Math.exp(logP);
+      cum += tail[j];
       tail[j] = Math.max(0, 1 - cum);
     }
     return tail;
@@ -187,7 +168,7 @@ public final class MDc implements QueueModel {
 
   /** P(L <= n) for n = 0..N-1, where the tail beyond N is below 1e-15. */
   static double[] solveQueue(double a, int c) {
-    double z0 = outerRoot(a, c);
+    double z0 = Numerics.outerRoot(c, a);
     double logZ0 = Math.log(z0);
     int needed = (int) Math.ceil(2 * 37 / logZ0) + 16;
     int n = Integer.highestOneBit(Math.max(16, needed - 1)) << 1;
@@ -258,28 +239,6 @@ public final class MDc implements QueueModel {
       last--;
     }
     return java.util.Arrays.copyOf(f, last);
-  }
-
-  /** The real root z0 > 1 of {@code c ln z = a (z - 1)}. */
-  static double outerRoot(double a, int c) {
-    double lo = 1;
-    double hi = 2;
-    while (c * Math.log(hi) - a * (hi - 1) > 0) {
-      lo = hi;
-      hi *= 2;
-    }
-    for (int i = 0; i < 200; i++) {
-      double mid = 0.5 * (lo + hi);
-      if (mid == lo || mid == hi) {
-        break;
-      }
-      if (c * Math.log(mid) - a * (mid - 1) > 0) {
-        lo = mid;
-      } else {
-        hi = mid;
-      }
-    }
-    return hi;
   }
 
   /** The c - 1 roots of {@code z^c = e^{a(z-1)}} inside the unit disk other than z = 1. */

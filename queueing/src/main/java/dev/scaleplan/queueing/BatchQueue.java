@@ -39,6 +39,8 @@ import java.util.function.Supplier;
 public final class BatchQueue implements QueueModel {
   private static final double TAIL = 1e-14;
   private static final int MAX_STATES = 200_000;
+  /** The banded chain holds at most this many doubles (160 MB); larger problems go to the simulator. */
+  private static final long MAX_BAND_ENTRIES = 20_000_000L;
 
   private final double arrivalRate;
   private final InstanceConfig config;
@@ -91,7 +93,7 @@ public final class BatchQueue implements QueueModel {
     if (chain == null) {
       QueueMetrics m = simulator.run(arrivalRate);
       return copy(m, m.utilization(), m.probWait(), m.meanWait(), m.meanResponse(), m.meanBatchSize().orElseThrow(),
-          "simulation (load too close to saturation for the exact chain): " + m.note());
+          "simulation (the exact chain would be too large at this load and max batch): " + m.note());
     }
     Supplier<BatchDelays> delays = memoize(chain::delays);
     return QueueMetrics.builder(name(), arrivalRate)
@@ -180,7 +182,10 @@ public final class BatchQueue implements QueueModel {
       return BatchDelays.of(lambda, latency, pi, cycle);
     }
 
-    /** Solves the chain, or returns null when the truncation would need more than {@link #MAX_STATES} states. */
+    /**
+     * Solves the chain, or returns null when the truncation would need more than {@link #MAX_STATES} states or
+     * {@link #MAX_BAND_ENTRIES} stored transition probabilities.
+     */
     static Chain solve(double lambda, InstanceConfig config) {
       int bMax = config.maxBatch();
       double[] l = new double[bMax + 1];
@@ -195,7 +200,8 @@ public final class BatchQueue implements QueueModel {
         return null;
       }
       int n = (int) Math.ceil(levels) + 2 * bMax + k;
-      if (n > MAX_STATES) {
+      int width = bMax + k + 1; // row x holds columns x - B .. x + K
+      if (n > MAX_STATES || (long) n * width > MAX_BAND_ENTRIES) {
         return null;
       }
       // Poisson pmfs of the arrivals during a batch of each size (only sizes 1..B occur).
@@ -204,7 +210,6 @@ public final class BatchQueue implements QueueModel {
         pmf[b] = new double[k + 1];
         Numerics.poissonPmf(lambda * l[b], pmf[b]);
       }
-      int width = bMax + k + 1; // row x holds columns x - B .. x + K
       double[][] band = new double[n][width];
       for (int x = 0; x < n; x++) {
         int b = x == 0 ? 1 : Math.min(x, bMax);

@@ -29,7 +29,7 @@ import dev.scaleplan.api.Checks;
  * response time is W + D. All figures but the utilisation are {@link Method#NUMERICAL}.
  */
 public final class MDc implements QueueModel {
-  private static final double EPS = 1e-15;
+  private static final double ROUNDING = 1e-12;
 
   private final double arrivalRate;
   private final int servers;
@@ -137,7 +137,11 @@ public final class MDc implements QueueModel {
       if (term > 0) {
         total += term;
       }
-      if (term <= EPS * serviceSeconds * Math.max(1, k) && (k - 1) * servers >= f.length) {
+      // Each term is at most D P(W > (k-1)D); once the distribution function of L is exhausted the terms fall
+      // geometrically, and below 1e-12 D they are lost in the rounding of the k c products summed for them.
+      boolean pastQueue = (k - 1) * servers >= f.length;
+      if (pastQueue && (term <= ROUNDING * serviceSeconds
+          || k * servers - f.length > a + 40 * Math.sqrt(a) + 50)) { // every F and Poisson term is 1 to rounding
         return total;
       }
       if (k > 10_000_000) {
@@ -232,6 +236,12 @@ public final class MDc implements QueueModel {
       double p = re[k] / n * Math.exp(-k * logR);
       cum += Math.max(0, p);
       f[k] = Math.min(1, cum);
+    }
+    // The computed probabilities sum to 1 up to rounding (about 1e-11 at c = 20,000); renormalise so that the
+    // distribution function ends at exactly 1.
+    double mass = f[n - 1];
+    for (int k = 0; k < n; k++) {
+      f[k] = Math.min(1, f[k] / mass);
     }
     // Trim the range where the distribution function has reached 1 to rounding.
     int last = n;

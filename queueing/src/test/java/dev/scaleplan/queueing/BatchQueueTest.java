@@ -145,6 +145,16 @@ class BatchQueueTest {
         "holding batches makes them larger");
   }
 
+  /** A huge max batch would need a chain too large for memory: the model falls back to the simulator. */
+  @Test
+  void hugeBatchesAreSimulatedNotOutOfMemory() {
+    InstanceConfig c = InstanceConfig.of(1, 100_000, BatchLatency.affine(0.002, 1e-7));
+    QueueMetrics m = BatchQueue.of(0.5 * c.saturationRatePerSecond(), c,
+        QueueSimulator.Options.defaults().withCustomers(20_000, 2_000).withReplications(4)).metrics();
+    assertEquals(Method.SIMULATION, m.meanWait().method());
+    assertTrue(m.note().contains("too large"), m.note());
+  }
+
   @Test
   void unstableAndBadInput() {
     InstanceConfig c = InstanceConfig.of(1, 8, BatchLatency.affine(0.002, 0.0005)); // saturation 8 / 6 ms

@@ -134,6 +134,16 @@ class MDcTest {
     assertEquals(1, f[f.length - 1], 1e-12, "the probabilities sum to 1");
   }
 
+  /** Very large systems finish (the rounding of 20,000-factor products must not stall the mean-wait series). */
+  @Test
+  void twentyThousandServers() {
+    for (double rho : new double[] {0.5, 0.99}) {
+      QueueMetrics m = MDc.of(rho * 20_000, 20_000, 1).metrics();
+      assertTrue(m.meanWait().value() >= 0 && m.meanWait().value() < 0.1, m.toString());
+      assertTrue(m.waitP99().value() < 1, m.toString());
+    }
+  }
+
   @Test
   void responseIsWaitPlusD() {
     MDc q = MDc.of(95, 100, 1);

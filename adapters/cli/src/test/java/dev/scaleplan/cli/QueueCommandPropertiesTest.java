@@ -41,7 +41,7 @@ class QueueCommandPropertiesTest {
   }
 
   static Gen<List<String>> arguments() {
-    Gen<List<List<String>>> picks = Gen.oneOfGens(OPTIONS.toArray(new Gen[0])).list(0, 6);
+    Gen<List<List<String>>> picks = Gen.<List<String>>oneOfGens(OPTIONS).list(0, 6);
     return picks.map(parts -> {
       List<String> args = new ArrayList<>(List.of("queue"));
       parts.forEach(args::addAll);

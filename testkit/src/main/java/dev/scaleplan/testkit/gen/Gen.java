@@ -121,7 +121,10 @@ public interface Gen<T> {
     if (values.length == 0) {
       throw new IllegalArgumentException("oneOf needs at least one value.");
     }
-    List<T> copy = List.of(values);
+    List<T> copy = new ArrayList<>(values.length);
+    for (T v : values) {
+      copy.add(Objects.requireNonNull(v, "oneOf value"));
+    }
     return (rng, size) -> copy.get(rng.nextInt(copy.size()));
   }
 
@@ -131,7 +134,19 @@ public interface Gen<T> {
     if (gens.length == 0) {
       throw new IllegalArgumentException("oneOfGens needs at least one generator.");
     }
-    List<Gen<? extends T>> copy = List.of(gens);
+    List<Gen<? extends T>> copy = new ArrayList<>(gens.length);
+    for (Gen<? extends T> g : gens) {
+      copy.add(Objects.requireNonNull(g, "oneOfGens generator"));
+    }
+    return oneOfGens(copy);
+  }
+
+  /** A value from one of the listed generators, chosen uniformly. */
+  static <T> Gen<T> oneOfGens(List<? extends Gen<? extends T>> gens) {
+    if (gens.isEmpty()) {
+      throw new IllegalArgumentException("oneOfGens needs at least one generator.");
+    }
+    List<Gen<? extends T>> copy = List.copyOf(gens);
     return (rng, size) -> copy.get(rng.nextInt(copy.size())).generate(rng, size);
   }
 

@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  scaleplan queue",
       "  scaleplan queue --model mmc --rate 80 --servers 10 --service 0.1",
-      "  scaleplan queue --model batch --rate 900 --max-batch 16 --batch-fixed 2ms --batch-per-item 1ms --slo-target 50ms",
+      "  scaleplan queue --model batch --rate 600 --max-batch 16 --batch-fixed 2ms --batch-per-item 1ms --slo-target 50ms",
       "  scaleplan queue --model mdc --rate 95 --servers 100 --service 1 --percentile 99.9 --json"
     })
 final class QueueCommand implements Callable<Integer> {

@@ -18,7 +18,7 @@ package dev.scaleplan.queueing;
  */
 final class BatchDelays {
   static final int SUBINTERVALS = 8;
-  static final int BINS = 1 << 15;
+  static final int BINS = 1 << 13;
   /**
    * Contributions below this probability are skipped; at most a few thousand are, so the mass lost (reported by
    * {@link #responseMass()}) stays below 1e-9, far under the 1e-4 that a p99.99 needs.
@@ -68,8 +68,7 @@ final class BatchDelays {
     Grid wait = new Grid(width);
     Grid response = new Grid(width);
     double idle = pi[0] / (lambda * cycle);
-    response.point(l[1], idle);
-    wait.point(0, idle);
+    // The idle arrivals' atoms (W = 0, R = l(1)) stay out of the grids and are added exactly by the quantiles.
 
     double[] pmfM = new double[(int) maxArrivals + 2];
     double[] pmfN = new double[bMax + 1];
@@ -141,30 +140,44 @@ final class BatchDelays {
 
   /** The q-quantile of waiting time (0 when the idle atom covers q). */
   double waitQuantile(double q) {
-    return q <= idleProbability ? 0 : quantile(waitCdf, q);
+    return quantile(waitCdf, 0, q);
   }
 
   /** The q-quantile of response time. */
   double responseQuantile(double q) {
-    return quantile(responseCdf, q);
+    return quantile(responseCdf, idleResponse, q);
   }
 
-  /** The total mass the grid received (1 up to truncation); for tests. */
+  /** The total mass accounted for (1 up to truncation); for tests. */
   double responseMass() {
-    return responseCdf[responseCdf.length - 1];
+    return idleProbability + responseCdf[responseCdf.length - 1];
   }
 
-  double idleProbability() {
-    return idleProbability;
+  /**
+   * The q-quantile of the mixture of the grid's continuous part and the idle arrivals' atom at {@code atom} (mass
+   * {@link #idleProbability}), kept exact: a q that falls in the atom's jump returns the atom itself.
+   */
+  private double quantile(double[] cdf, double atom, double q) {
+    double belowAtom = gridCdf(cdf, atom);
+    if (q <= belowAtom) {
+      return gridQuantile(cdf, q);
+    }
+    if (q <= belowAtom + idleProbability) {
+      return atom;
+    }
+    return gridQuantile(cdf, q - idleProbability);
   }
 
-  double idleResponse() {
-    return idleResponse;
+  /** The grid's mass below t, linear within a bin. */
+  private double gridCdf(double[] cdf, double t) {
+    double pos = t / binWidth;
+    int k = (int) Math.min(cdf.length - 1, Math.floor(pos));
+    double below = k == 0 ? 0 : cdf[k - 1];
+    return below + (cdf[k] - below) * Math.min(1, pos - k);
   }
 
-  private double quantile(double[] cdf, double q) {
-    double total = cdf[cdf.length - 1];
-    double target = q * total;
+  /** The smallest t with grid mass below t equal to {@code target}, linear within a bin. */
+  private double gridQuantile(double[] cdf, double target) {
     int lo = 0;
     int hi = cdf.length - 1;
     while (lo < hi) { // the first bin k with cdf[k] >= target; cdf[k] is the mass up to the end of bin k
@@ -177,7 +190,7 @@ final class BatchDelays {
     }
     double below = lo == 0 ? 0 : cdf[lo - 1];
     double inBin = cdf[lo] - below;
-    double f = inBin > 0 ? (target - below) / inBin : 1;
+    double f = inBin > 0 ? Math.min(1, (target - below) / inBin) : 1;
     return (lo + f) * binWidth;
   }
 
@@ -189,10 +202,6 @@ final class BatchDelays {
 
     Grid(double width) {
       this.width = width;
-    }
-
-    void point(double at, double mass) {
-      direct[bin(at)] += mass;
     }
 
     /** Adds {@code mass} spread uniformly over {@code [from, from + length]}. */
@@ -235,10 +244,6 @@ final class BatchDelays {
         out[k] = cum;
       }
       return out;
-    }
-
-    private int bin(double at) {
-      return (int) Math.min(BINS, Math.max(0, at / width));
     }
   }
 }

@@ -1,0 +1,54 @@
+package dev.scaleplan.profiler;
+
+import dev.scaleplan.profiler.io.ProfileCsv;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Profiles embedded in the library from published measurements, each resource citing its source in its header.
+ * They are what the CLI and the examples use by default.
+ */
+public final class ExampleProfiles {
+  /** ResNet-50 v1.5 under Triton (TensorRT FP16) on A100-80GB, V100-32GB, T4 and A40, batch 1 to 128. */
+  public static final String RESNET50 = "resnet50";
+
+  private ExampleProfiles() {}
+
+  /** The names {@link #get} accepts. */
+  public static List<String> names() {
+    return List.of(RESNET50);
+  }
+
+  /** The published ResNet-50 v1.5 Triton profile (NVIDIA DeepLearningExamples, offline scenario). */
+  public static LatencyProfile resnet50() {
+    return load("examples/resnet50-v1.5-triton.csv");
+  }
+
+  /** The example profile called {@code name}. */
+  public static LatencyProfile get(String name) {
+    if (RESNET50.equals(name.toLowerCase(Locale.ROOT).strip())) {
+      return resnet50();
+    }
+    throw new IllegalArgumentException("There is no example profile '" + name + "'; the examples are " + names()
+        + ".");
+  }
+
+  private static LatencyProfile load(String resource) {
+    try (InputStream in = ExampleProfiles.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("The embedded profile " + resource + " is missing from the jar.");
+      }
+      try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+        return ProfileCsv.read(reader, resource);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -118,7 +118,9 @@ public sealed interface BatchLatency permits BatchLatency.Affine, BatchLatency.T
       int hi = -i - 1;
       int lo = hi - 1;
       double f = (double) (batchSize - batchSizes[lo]) / (batchSizes[hi] - batchSizes[lo]);
-      return seconds[lo] + f * (seconds[hi] - seconds[lo]);
+      double value = seconds[lo] + f * (seconds[hi] - seconds[lo]);
+      // Kept within the segment's ends, so rounding never makes a monotone table non-monotone.
+      return Math.min(Math.max(seconds[lo], seconds[hi]), Math.max(Math.min(seconds[lo], seconds[hi]), value));
     }
 
     @Override

@@ -3,6 +3,9 @@ package dev.scaleplan.benchmarks;
 import dev.scaleplan.api.BatchLatency;
 import dev.scaleplan.api.InstanceConfig;
 import dev.scaleplan.api.Slo;
+import dev.scaleplan.profiler.ExampleProfiles;
+import dev.scaleplan.profiler.LatencyCurve;
+import dev.scaleplan.profiler.Phase;
 import dev.scaleplan.queueing.BatchQueue;
 import dev.scaleplan.queueing.Capacity;
 import dev.scaleplan.queueing.QueueSimulator;
@@ -30,10 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class BatchBenchmark {
-  /** NVIDIA DeepLearningExamples, ResNet-50 Triton README, offline table, A100 80GB, average ms per batch. */
-  static final BatchLatency RESNET50_A100 = BatchLatency.tabulated(
-      new int[] {1, 2, 4, 8, 16, 32, 64, 128},
-      new double[] {2.128e-3, 2.194e-3, 2.759e-3, 3.895e-3, 5.793e-3, 11.193e-3, 25.244e-3, 48.086e-3});
+  /** The embedded ResNet-50 profile (NVIDIA DeepLearningExamples, Triton offline table): A100-80GB mean latency. */
+  static final BatchLatency RESNET50_A100 = ExampleProfiles.resnet50().require("A100-80GB", 1, Phase.BATCH)
+      .toBatchLatency(LatencyCurve.Statistic.MEAN);
 
   final InstanceConfig instance = InstanceConfig.of(1, 32, RESNET50_A100);
   final Slo slo = Slo.of(99, 0.020);

@@ -125,9 +125,13 @@ public final class LatencyCurve {
     while (batches[hi] < batchSize) {
       hi++;
     }
+    if (batches[hi] == batchSize) {
+      return new Answer(y[hi], "");
+    }
     int lo = hi - 1;
     double f = (double) (batchSize - batches[lo]) / (batches[hi] - batches[lo]);
-    return new Answer(y[lo] + f * (y[hi] - y[lo]), "");
+    // Clamped to the segment so that rounding can never break monotonicity at a segment's end.
+    return new Answer(Math.min(y[hi], Math.max(y[lo], y[lo] + f * (y[hi] - y[lo]))), "");
   }
 
   /**

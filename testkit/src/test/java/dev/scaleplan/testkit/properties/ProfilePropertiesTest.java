@@ -8,6 +8,9 @@ import dev.scaleplan.api.Slo;
 import dev.scaleplan.profiler.ExampleProfiles;
 import dev.scaleplan.profiler.LatencyCurve;
 import dev.scaleplan.profiler.LatencyCurve.Statistic;
+import dev.scaleplan.profiler.LatencyPoint;
+import dev.scaleplan.profiler.fit.BatchFits;
+import dev.scaleplan.testkit.gen.Gen;
 import dev.scaleplan.profiler.Phase;
 import dev.scaleplan.profiler.io.ProfileCsv;
 import dev.scaleplan.queueing.BatchQueue;
@@ -28,6 +31,25 @@ class ProfilePropertiesTest {
     return Property.cases("profile CSV round trip", ProfileGens.profiles(), 200,
         p -> assertEquals(p, ProfileCsv.parse(ProfileCsv.write(p), "generated.csv")))
         .map(c -> DynamicTest.dynamicTest(c.name(), c::run));
+  }
+
+  /** A fitted affine profile of exactly affine data returns its coefficients (to rounding). */
+  @TestFactory
+  Stream<DynamicTest> affineFitRecoversAffineData() {
+    Gen<double[]> coefficients = (rng, size) -> new double[] {
+        Gen.logUniform(1e-4, 5e-2).generate(rng, size), Gen.logUniform(1e-6, 1e-3).generate(rng, size),
+        Gen.ints(2, 12).generate(rng, size)};
+    return Property.cases("affine fit of affine data", coefficients, 200, c -> {
+      java.util.List<LatencyPoint> points = new java.util.ArrayList<>();
+      for (int i = 0; i < (int) c[2]; i++) {
+        int b = 1 << i;
+        points.add(new LatencyPoint(b, c[0] + c[1] * b, c[0] + c[1] * b));
+      }
+      BatchFits.Affine f = BatchFits.affine(LatencyCurve.of(points));
+      assertEquals(c[0], f.fixedSeconds(), 1e-9 * (c[0] + c[1] * (1 << (int) c[2])), "fixed");
+      assertEquals(c[1], f.perItemSeconds(), 1e-9 * c[1] + 1e-15, "per item");
+      assertTrue(f.quality().maxRelativeResidual() < 1e-9);
+    }).map(c -> DynamicTest.dynamicTest(c.name(), c::run));
   }
 
   /** Queries never fall as the batch grows, and never go below the smallest measured latency. */

@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
     name = "scaleplan",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Autoscaling policies for GPU model-inference serving: queueing delays, capacity under an SLO.",
-    subcommands = {QueueCommand.class, CommandLine.HelpCommand.class})
+    description = "Autoscaling policies for GPU model-inference serving: queueing delays, capacity under an SLO, "
+        + "latency profiles.",
+    subcommands = {QueueCommand.class, ProfileCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -35,7 +36,7 @@ public final class Main implements Runnable {
       return CommandLine.ExitCode.USAGE;
     });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      if (ex instanceof IllegalArgumentException) {
+      if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
         err.println("scaleplan " + commandLine.getCommandName() + ": " + oneLine(ex.getMessage()));
         return CommandLine.ExitCode.USAGE;
       }

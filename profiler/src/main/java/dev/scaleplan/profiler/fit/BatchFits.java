@@ -54,6 +54,24 @@ public final class BatchFits {
     }
   }
 
+  /**
+   * The profile with every curve replaced by its monotone fit (means and p99s fitted separately; a p99 below its
+   * fitted mean is raised to it).
+   */
+  public static dev.scaleplan.profiler.LatencyProfile monotone(dev.scaleplan.profiler.LatencyProfile profile) {
+    dev.scaleplan.profiler.LatencyProfile.Builder b = dev.scaleplan.profiler.LatencyProfile.builder(profile.model())
+        .source(profile.source().isEmpty() ? "monotone (isotonic) fit" : profile.source()
+            + "\nmonotone (isotonic least-squares) fit by scaleplan");
+    profile.curves().forEach((key, curve) -> {
+      Monotone mean = monotone(curve, LatencyCurve.Statistic.MEAN);
+      Monotone p99 = monotone(curve, LatencyCurve.Statistic.P99);
+      for (int i = 0; i < mean.batchSizes.length; i++) {
+        b.add(key, new LatencyPoint(mean.batchSizes[i], mean.seconds[i], Math.max(mean.seconds[i], p99.seconds[i])));
+      }
+    });
+    return b.build();
+  }
+
   /** The non-negative affine least-squares fit to the curve's mean latencies. */
   public static Affine affine(LatencyCurve curve) {
     List<LatencyPoint> points = curve.points();
@@ -99,9 +117,15 @@ public final class BatchFits {
 
   /** The isotonic least-squares fit to the curve's mean latencies (pool adjacent violators, equal weights). */
   public static Monotone monotone(LatencyCurve curve) {
+    return monotone(curve, LatencyCurve.Statistic.MEAN);
+  }
+
+  /** The isotonic least-squares fit to the curve's mean or p99 latencies. */
+  public static Monotone monotone(LatencyCurve curve, LatencyCurve.Statistic statistic) {
     List<LatencyPoint> points = curve.points();
     int n = points.size();
-    double[] y = points.stream().mapToDouble(LatencyPoint::meanSeconds).toArray();
+    double[] y = points.stream().mapToDouble(statistic == LatencyCurve.Statistic.MEAN
+        ? LatencyPoint::meanSeconds : LatencyPoint::p99Seconds).toArray();
     double[] blockMean = new double[n];
     int[] blockSize = new int[n];
     int blocks = 0;

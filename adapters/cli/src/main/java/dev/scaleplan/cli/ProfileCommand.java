@@ -48,19 +48,20 @@ final class ProfileCommand implements Runnable {
   }
 
   /** The formats {@code profile} reads. */
-  enum Format { csv, splitwise, vidur }
+  enum Format { csv, json, splitwise, vidur }
 
   /** Where a profile comes from: a file in a format, or an embedded example. */
   static final class Source {
     @Parameters(arity = "0..1", paramLabel = "FILE",
-        description = "A profile file: scaleplan CSV, Splitwise perf_model.csv or Vidur mlp.csv.")
+        description = "A profile file: scaleplan CSV or JSON, Splitwise perf_model.csv or Vidur mlp.csv.")
     Path file;
 
     @Option(names = "--example", paramLabel = "NAME", description = "An embedded example profile (resnet50).")
     String example;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-        description = "csv (scaleplan's own), splitwise or vidur. Default: recognised from the file's header.")
+        description = "csv or json (scaleplan's own), splitwise or vidur. Default: recognised from the file's "
+            + "header.")
     Format format;
 
     @Option(names = "--model", paramLabel = "NAME", description = "Only this model (files with several models).")
@@ -80,6 +81,7 @@ final class ProfileCommand implements Runnable {
         Format f = format == null ? sniff(file) : format;
         profiles = switch (f) {
           case csv -> List.of(ProfileCsv.read(file));
+          case json -> List.of(dev.scaleplan.profiler.io.ProfileJson.read(file));
           case splitwise -> SplitwiseReader.read(file);
           case vidur -> List.of(VidurMlpReader.read(file));
         };
@@ -98,6 +100,9 @@ final class ProfileCommand implements Runnable {
       try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
         String first = lines.map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
             .orElse("");
+        if (first.startsWith("{")) {
+          return Format.json;
+        }
         if (first.startsWith("gpu,")) {
           return Format.csv;
         }
@@ -108,7 +113,7 @@ final class ProfileCommand implements Runnable {
           return Format.vidur;
         }
         throw new IllegalArgumentException("Cannot tell the format of " + file
-            + " from its header; give --format csv, splitwise or vidur.");
+            + " from its header; give --format csv, json, splitwise or vidur.");
       } catch (IOException | UncheckedIOException e) {
         throw new IllegalArgumentException("Cannot read " + file + ": " + e.getMessage());
       }

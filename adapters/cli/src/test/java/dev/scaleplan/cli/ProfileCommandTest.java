@@ -47,6 +47,15 @@ class ProfileCommandTest {
   }
 
   @Test
+  void readsOurJsonToo(@TempDir Path dir) {
+    Path file = dir.resolve("p.json");
+    dev.scaleplan.profiler.io.ProfileJson.write(ExampleProfiles.resnet50(), file);
+    QueueCommandTest.Run r = QueueCommandTest.run("profile", "show", file.toString());
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("11.193 ms"), r.out());
+  }
+
+  @Test
   void badInputIsOneLineAndStatusTwo(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.csv");
     Files.writeString(bad, "# model: m\ngpu,parallel_degree,phase,batch,mean_s,p99_s\nA100,1,batch,1,abc,1\n");

@@ -29,7 +29,11 @@ class ProfilePropertiesTest {
   @TestFactory
   Stream<DynamicTest> writeThenReadIsTheSameProfile() {
     return Property.cases("profile CSV round trip", ProfileGens.profiles(), 200,
-        p -> assertEquals(p, ProfileCsv.parse(ProfileCsv.write(p), "generated.csv")))
+        p -> {
+          assertEquals(p, ProfileCsv.parse(ProfileCsv.write(p), "generated.csv"));
+          assertEquals(p, dev.scaleplan.profiler.io.ProfileJson.parse(
+              dev.scaleplan.profiler.io.ProfileJson.write(p), "generated.json"));
+        })
         .map(c -> DynamicTest.dynamicTest(c.name(), c::run));
   }
 

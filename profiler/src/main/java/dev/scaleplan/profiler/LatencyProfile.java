@@ -18,11 +18,13 @@ public final class LatencyProfile {
   private final String model;
   private final String source;
   private final SortedMap<ProfileKey, LatencyCurve> curves;
+  private final ModelFacts facts;
 
-  private LatencyProfile(String model, String source, SortedMap<ProfileKey, LatencyCurve> curves) {
+  private LatencyProfile(String model, String source, SortedMap<ProfileKey, LatencyCurve> curves, ModelFacts facts) {
     this.model = model;
     this.source = source;
     this.curves = Collections.unmodifiableSortedMap(curves);
+    this.facts = facts;
   }
 
   /** A builder for the profile of {@code model}. */
@@ -38,6 +40,11 @@ public final class LatencyProfile {
   /** Where the figures come from (a citation); may be empty. */
   public String source() {
     return source;
+  }
+
+  /** What else is known about the model (parameter bytes, layers, activations, memory); may be {@link ModelFacts#NONE}. */
+  public ModelFacts facts() {
+    return facts;
   }
 
   /** Every curve, ordered by GPU type, parallel degree and phase. */
@@ -69,12 +76,12 @@ public final class LatencyProfile {
   @Override
   public boolean equals(Object o) {
     return o instanceof LatencyProfile p && model.equals(p.model) && source.equals(p.source)
-        && curves.equals(p.curves);
+        && curves.equals(p.curves) && facts.equals(p.facts);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(model, source, curves);
+    return Objects.hash(model, source, curves, facts);
   }
 
   @Override
@@ -86,6 +93,7 @@ public final class LatencyProfile {
   public static final class Builder {
     private final String model;
     private String source = "";
+    private ModelFacts facts = ModelFacts.NONE;
     private final Map<ProfileKey, List<LatencyPoint>> points = new LinkedHashMap<>();
 
     private Builder(String model) {
@@ -99,6 +107,12 @@ public final class LatencyProfile {
     /** Where the figures come from. */
     public Builder source(String citation) {
       this.source = Objects.requireNonNull(citation, "source").trim();
+      return this;
+    }
+
+    /** What else is known about the model. */
+    public Builder facts(ModelFacts modelFacts) {
+      this.facts = Objects.requireNonNull(modelFacts, "facts");
       return this;
     }
 
@@ -133,7 +147,7 @@ public final class LatencyProfile {
           throw new IllegalArgumentException(model + ", " + e.getKey() + ": " + ex.getMessage(), ex);
         }
       }
-      return new LatencyProfile(model, source, curves);
+      return new LatencyProfile(model, source, curves, facts);
     }
   }
 }

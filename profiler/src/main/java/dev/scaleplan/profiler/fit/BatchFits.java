@@ -61,7 +61,7 @@ public final class BatchFits {
   public static dev.scaleplan.profiler.LatencyProfile monotone(dev.scaleplan.profiler.LatencyProfile profile) {
     dev.scaleplan.profiler.LatencyProfile.Builder b = dev.scaleplan.profiler.LatencyProfile.builder(profile.model())
         .source(profile.source().isEmpty() ? "monotone (isotonic) fit" : profile.source()
-            + "\nmonotone (isotonic least-squares) fit by scaleplan");
+            + "\nmonotone (isotonic least-squares) fit by scaleplan").facts(profile.facts());
     profile.curves().forEach((key, curve) -> {
       Monotone mean = monotone(curve, LatencyCurve.Statistic.MEAN);
       Monotone p99 = monotone(curve, LatencyCurve.Statistic.P99);

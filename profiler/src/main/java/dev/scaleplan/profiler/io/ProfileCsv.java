@@ -3,6 +3,7 @@ package dev.scaleplan.profiler.io;
 import dev.scaleplan.profiler.LatencyCurve;
 import dev.scaleplan.profiler.LatencyPoint;
 import dev.scaleplan.profiler.LatencyProfile;
+import dev.scaleplan.profiler.ModelFacts;
 import dev.scaleplan.profiler.Phase;
 import dev.scaleplan.profiler.ProfileKey;
 import java.io.BufferedReader;
@@ -14,9 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -29,7 +32,9 @@ import java.util.Set;
  * gpu,parallel_degree,phase,batch,mean_s,p99_s
  * A100-80GB,1,batch,1,0.002128,0.002272
  * </pre>
- * {@code phase} is {@code batch}, {@code prefill} or {@code decode}; latencies are in seconds. Numbers are written
+ * {@code phase} is {@code batch}, {@code prefill} or {@code decode}; latencies are in seconds. Optional comment lines
+ * carry the model's {@link ModelFacts}: {@code # parameter_bytes: N}, {@code # layer_parameter_bytes: N N ...},
+ * {@code # layer_latency_shares: X X ...}, {@code # activation_bytes_per_request: N}, {@code # gpu_memory_bytes: N}. Numbers are written
  * with {@link Double#toString(double)}, so write-then-read gives back an equal profile. Malformed input raises a
  * {@link ProfileFormatException} naming the file, line and column: a missing column, a non-numeric cell, a negative or
  * zero latency, a repeated (gpu, degree, phase, batch) row, a file without rows.
@@ -58,6 +63,7 @@ public final class ProfileCsv {
     BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
     String model = null;
     List<String> source = new ArrayList<>();
+    FactsLines facts = new FactsLines();
     List<Row> rows = new ArrayList<>();
     boolean header = false;
     int lineNo = 0;
@@ -77,6 +83,8 @@ public final class ProfileCsv {
             model = c.substring("model:".length()).strip();
           } else if (c.startsWith("source:")) {
             source.add(c.substring("source:".length()).strip());
+          } else {
+            facts.accept(name, lineNo, c);
           }
           continue;
         }
@@ -98,7 +106,8 @@ public final class ProfileCsv {
       throw new ProfileFormatException(name, lineNo, 0, header ? "a header but no measured rows."
           : "no header (" + String.join(",", COLUMNS) + ") and no rows: is the file empty?");
     }
-    LatencyProfile.Builder b = LatencyProfile.builder(model).source(String.join("\n", source));
+    LatencyProfile.Builder b = LatencyProfile.builder(model).source(String.join("\n", source))
+        .facts(facts.build(name));
     Set<String> seen = new HashSet<>();
     for (Row r : rows) {
       String id = r.key.gpuType() + "|" + r.key.parallelDegree() + "|" + r.key.phase() + "|" + r.point.batchSize();
@@ -120,6 +129,24 @@ public final class ProfileCsv {
         sb.append("# source: ").append(s).append('\n');
       }
     }
+    ModelFacts f = profile.facts();
+    f.parameterBytes().ifPresent(v -> sb.append("# parameter_bytes: ").append(v).append('\n'));
+    if (f.layerParameterBytes().length > 0) {
+      sb.append("# layer_parameter_bytes:");
+      for (long v : f.layerParameterBytes()) {
+        sb.append(' ').append(v);
+      }
+      sb.append('\n');
+    }
+    if (f.layerLatencyShares().length > 0) {
+      sb.append("# layer_latency_shares:");
+      for (double v : f.layerLatencyShares()) {
+        sb.append(' ').append(Double.toString(v));
+      }
+      sb.append('\n');
+    }
+    f.activationBytesPerRequest().ifPresent(v -> sb.append("# activation_bytes_per_request: ").append(v).append('\n'));
+    f.gpuMemoryBytes().ifPresent(v -> sb.append("# gpu_memory_bytes: ").append(v).append('\n'));
     sb.append(String.join(",", COLUMNS)).append('\n');
     for (Map.Entry<ProfileKey, LatencyCurve> e : profile.curves().entrySet()) {
       ProfileKey k = e.getKey();
@@ -147,6 +174,59 @@ public final class ProfileCsv {
   }
 
   private record Row(int line, ProfileKey key, LatencyPoint point) {}
+
+  /** The facts comment lines, parsed as they come. */
+  private static final class FactsLines {
+    OptionalLong parameterBytes = OptionalLong.empty();
+    long[] layerBytes = new long[0];
+    double[] shares = new double[0];
+    OptionalLong activation = OptionalLong.empty();
+    OptionalLong memory = OptionalLong.empty();
+    int lastLine;
+
+    void accept(String name, int line, String comment) {
+      int colon = comment.indexOf(':');
+      if (colon < 0) {
+        return; // a plain comment
+      }
+      String key = comment.substring(0, colon).strip();
+      String value = comment.substring(colon + 1).strip();
+      switch (key) {
+        case "parameter_bytes" -> parameterBytes = OptionalLong.of(number(name, line, key, value));
+        case "activation_bytes_per_request" -> activation = OptionalLong.of(number(name, line, key, value));
+        case "gpu_memory_bytes" -> memory = OptionalLong.of(number(name, line, key, value));
+        case "layer_parameter_bytes" -> layerBytes = Arrays.stream(value.split("\\s+"))
+            .mapToLong(v -> number(name, line, key, v)).toArray();
+        case "layer_latency_shares" -> shares = Arrays.stream(value.split("\\s+")).mapToDouble(v -> {
+          try {
+            return Double.parseDouble(v);
+          } catch (NumberFormatException e) {
+            throw new ProfileFormatException(name, line, 0, "'" + v + "' is not a number (" + key + ").");
+          }
+        }).toArray();
+        default -> {
+          return; // another comment with a colon
+        }
+      }
+      lastLine = line;
+    }
+
+    ModelFacts build(String name) {
+      try {
+        return new ModelFacts(parameterBytes, layerBytes, shares, activation, memory);
+      } catch (IllegalArgumentException e) {
+        throw new ProfileFormatException(name, lastLine, 0, e.getMessage());
+      }
+    }
+
+    private static long number(String name, int line, String key, String v) {
+      try {
+        return Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        throw new ProfileFormatException(name, line, 0, "'" + v + "' is not a whole number of bytes (" + key + ").");
+      }
+    }
+  }
 
   private static void checkHeader(String name, int line, String[] cells) {
     for (int i = 0; i < COLUMNS.size(); i++) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scaleplan.profiler.LatencyCurve;
 import dev.scaleplan.profiler.LatencyPoint;
 import dev.scaleplan.profiler.LatencyProfile;
+import dev.scaleplan.profiler.ModelFacts;
 import dev.scaleplan.profiler.Phase;
 import dev.scaleplan.profiler.ProfileKey;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * scaleplan's profile JSON, version 1: the same content as {@link ProfileCsv}, as one object.
@@ -45,6 +47,25 @@ public final class ProfileJson {
     root.put("format", FORMAT);
     root.put("model", profile.model());
     root.put("source", profile.source());
+    ModelFacts f = profile.facts();
+    if (!f.isEmpty()) {
+      ObjectNode facts = root.putObject("facts");
+      f.parameterBytes().ifPresent(v -> facts.put("parameterBytes", v));
+      if (f.layerParameterBytes().length > 0) {
+        ArrayNode a = facts.putArray("layerParameterBytes");
+        for (long v : f.layerParameterBytes()) {
+          a.add(v);
+        }
+      }
+      if (f.layerLatencyShares().length > 0) {
+        ArrayNode a = facts.putArray("layerLatencyShares");
+        for (double v : f.layerLatencyShares()) {
+          a.add(v);
+        }
+      }
+      f.activationBytesPerRequest().ifPresent(v -> facts.put("activationBytesPerRequest", v));
+      f.gpuMemoryBytes().ifPresent(v -> facts.put("gpuMemoryBytes", v));
+    }
     ArrayNode curves = root.putArray("curves");
     for (Map.Entry<ProfileKey, LatencyCurve> e : profile.curves().entrySet()) {
       ObjectNode c = curves.addObject();
@@ -108,6 +129,9 @@ public final class ProfileJson {
     }
     LatencyProfile.Builder b = LatencyProfile.builder(text(name, root, "model", ""))
         .source(root.has("source") ? root.get("source").asText() : "");
+    if (root.has("facts")) {
+      b.facts(facts(name, root.get("facts")));
+    }
     JsonNode curves = field(name, root, "curves", "");
     for (int i = 0; i < curves.size(); i++) {
       String where = "curves[" + i + "]";
@@ -140,6 +164,52 @@ public final class ProfileJson {
     } catch (IllegalArgumentException e) {
       throw new ProfileFormatException(name, 0, 0, e.getMessage());
     }
+  }
+
+  private static ModelFacts facts(String name, JsonNode f) {
+    try {
+      long[] layerBytes = new long[0];
+      double[] shares = new double[0];
+      if (f.has("layerParameterBytes")) {
+        JsonNode a = f.get("layerParameterBytes");
+        layerBytes = new long[a.size()];
+        for (int i = 0; i < a.size(); i++) {
+          if (!a.get(i).isIntegralNumber()) {
+            throw new ProfileFormatException(name, 0, 0, "facts.layerParameterBytes[" + i + "] must be a whole "
+                + "number, found " + a.get(i) + ".");
+          }
+          layerBytes[i] = a.get(i).asLong();
+        }
+      }
+      if (f.has("layerLatencyShares")) {
+        JsonNode a = f.get("layerLatencyShares");
+        shares = new double[a.size()];
+        for (int i = 0; i < a.size(); i++) {
+          if (!a.get(i).isNumber()) {
+            throw new ProfileFormatException(name, 0, 0, "facts.layerLatencyShares[" + i + "] must be a number, found "
+                + a.get(i) + ".");
+          }
+          shares[i] = a.get(i).asDouble();
+        }
+      }
+      return new ModelFacts(optionalBytes(name, f, "parameterBytes"), layerBytes, shares,
+          optionalBytes(name, f, "activationBytesPerRequest"), optionalBytes(name, f, "gpuMemoryBytes"));
+    } catch (ProfileFormatException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new ProfileFormatException(name, 0, 0, "facts: " + e.getMessage());
+    }
+  }
+
+  private static OptionalLong optionalBytes(String name, JsonNode f, String field) {
+    JsonNode v = f.get(field);
+    if (v == null || v.isNull()) {
+      return OptionalLong.empty();
+    }
+    if (!v.isIntegralNumber()) {
+      throw new ProfileFormatException(name, 0, 0, "facts." + field + " must be a whole number, found " + v + ".");
+    }
+    return OptionalLong.of(v.asLong());
   }
 
   private static JsonNode field(String name, JsonNode node, String field, String where) {

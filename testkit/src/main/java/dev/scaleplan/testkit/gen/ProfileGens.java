@@ -1,6 +1,8 @@
 package dev.scaleplan.testkit.gen;
 
 import dev.scaleplan.profiler.LatencyProfile;
+import dev.scaleplan.profiler.ModelFacts;
+import java.util.OptionalLong;
 import dev.scaleplan.profiler.Phase;
 import java.util.TreeSet;
 
@@ -13,7 +15,7 @@ public final class ProfileGens {
   /**
    * Profiles of 1 to 3 curves (GPU, parallel degree 1 to 8, any phase), each with 1 to 10 distinct batch sizes in
    * 1..512. Latencies follow an affine shape with multiplicative noise of up to ±30%, so curves may dip, as measured
-   * data does; p99 is the mean times 1 to 1.5.
+   * data does; p99 is the mean times 1 to 1.5. Half of them carry {@link ModelFacts} (1 to 96 layers).
    */
   public static Gen<LatencyProfile> profiles() {
     Gen<Integer> curves = Gen.ints(1, 3);
@@ -25,6 +27,27 @@ public final class ProfileGens {
     Gen<Double> tail = Gen.doubles(1.0, 1.5);
     return (rng, size) -> {
       LatencyProfile.Builder b = LatencyProfile.builder("model-" + rng.nextInt(1000)).source("generated");
+      if (rng.nextBoolean()) {
+        int layers = 1 + rng.nextInt(96);
+        long[] bytes = new long[layers];
+        double[] weights = new double[layers];
+        double total = 0;
+        for (int i = 0; i < layers; i++) {
+          bytes[i] = 1 + rng.nextLong(4_000_000_000L);
+          weights[i] = 0.5 + rng.nextDouble();
+          total += weights[i];
+        }
+        double[] shares = new double[layers];
+        double sum = 0;
+        for (int i = 0; i < layers - 1; i++) {
+          shares[i] = weights[i] / total;
+          sum += shares[i];
+        }
+        shares[layers - 1] = Math.max(0, 1 - sum);
+        long parameters = java.util.Arrays.stream(bytes).sum() + rng.nextLong(1_000_000_000L);
+        b.facts(new ModelFacts(OptionalLong.of(parameters), bytes, shares, OptionalLong.of(1 + rng.nextLong(1L << 24)),
+            rng.nextBoolean() ? OptionalLong.empty() : OptionalLong.of(parameters * 2)));
+      }
       int n = curves.generate(rng, size);
       for (int c = 0; c < n; c++) {
         String gpu = GPUS[c % GPUS.length];

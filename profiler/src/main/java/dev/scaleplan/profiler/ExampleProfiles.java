@@ -17,12 +17,16 @@ import java.util.Locale;
 public final class ExampleProfiles {
   /** ResNet-50 v1.5 under Triton (TensorRT FP16) on A100-80GB, V100-32GB, T4 and A40, batch 1 to 128. */
   public static final String RESNET50 = "resnet50";
+  /** ResNet-50 v1.5 in plain PyTorch (no Triton), FP32 and AMP on V100 16GB and T4, batch 1 to 256; means only. */
+  public static final String RESNET50_PYTORCH = "resnet50-pytorch";
+  /** Clockwork's ResNet-50 v2 profile (TVM, V100), batch 1 to 16, with its weight bytes. */
+  public static final String RESNET50_CLOCKWORK = "resnet50-clockwork";
 
   private ExampleProfiles() {}
 
   /** The names {@link #get} accepts. */
   public static List<String> names() {
-    return List.of(RESNET50);
+    return List.of(RESNET50, RESNET50_PYTORCH, RESNET50_CLOCKWORK);
   }
 
   /** The published ResNet-50 v1.5 Triton profile (NVIDIA DeepLearningExamples, offline scenario). */
@@ -32,8 +36,15 @@ public final class ExampleProfiles {
 
   /** The example profile called {@code name}. */
   public static LatencyProfile get(String name) {
-    if (RESNET50.equals(name.toLowerCase(Locale.ROOT).strip())) {
-      return resnet50();
+    switch (name.toLowerCase(Locale.ROOT).strip()) {
+      case RESNET50:
+        return resnet50();
+      case RESNET50_PYTORCH:
+        return load("examples/resnet50-v1.5-pytorch.csv");
+      case RESNET50_CLOCKWORK:
+        return load("examples/resnet50-v2-clockwork.csv");
+      default:
+        break;
     }
     throw new IllegalArgumentException("There is no example profile '" + name + "'; the examples are " + names()
         + ".");

@@ -33,6 +33,28 @@ class ExampleProfilesTest {
     }
   }
 
+  /**
+   * shared/data/profiles.md section 1b (NVIDIA DeepLearningExamples, resnet50v1.5 README, PyTorch 21.03) and section
+   * 1c (Clockwork's ResNet-50 v2 profile via erdos-scheduling-simulator), in ms.
+   */
+  @Test
+  void pytorchAndClockworkProfilesMatchTheirSources() {
+    LatencyProfile pt = ExampleProfiles.get("resnet50-pytorch");
+    assertEquals(4, pt.curves().size());
+    LatencyCurve v100 = pt.require("V100-16GB-FP32", 1, Phase.BATCH);
+    assertEquals(10.37e-3, v100.points().get(0).meanSeconds(), 1e-15);
+    assertEquals(10.24e-3, v100.points().get(1).meanSeconds(), 1e-15); // a published dip...
+    assertEquals(10.37e-3, v100.seconds(2, Statistic.MEAN), 1e-15); // ...that queries do not follow
+    assertEquals(225.95e-3, pt.require("T4-AMP", 1, Phase.BATCH).seconds(256, Statistic.MEAN), 1e-15);
+    LatencyProfile cw = ExampleProfiles.get("resnet50-clockwork");
+    assertEquals(12.439e-3, cw.require("V100", 1, Phase.BATCH).seconds(8, Statistic.MEAN), 1e-15);
+    assertEquals(102_300_000L, cw.facts().parameterBytes().getAsLong());
+    assertEquals(3, ExampleProfiles.names().size());
+    for (String name : ExampleProfiles.names()) {
+      assertTrue(ExampleProfiles.get(name).source().contains("shared/data/profiles.md"), name);
+    }
+  }
+
   @Test
   void unknownNamesAndCurvesAreClearErrors() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExampleProfiles.get("gpt5"));

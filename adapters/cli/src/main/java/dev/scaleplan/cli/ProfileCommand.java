@@ -56,7 +56,8 @@ final class ProfileCommand implements Runnable {
         description = "A profile file: scaleplan CSV or JSON, Splitwise perf_model.csv or Vidur mlp.csv.")
     Path file;
 
-    @Option(names = "--example", paramLabel = "NAME", description = "An embedded example profile: resnet50 (Triton), resnet50-pytorch, resnet50-clockwork.")
+    @Option(names = "--example", paramLabel = "NAME",
+        description = "An embedded example profile: resnet50 (Triton), resnet50-pytorch, resnet50-clockwork.")
     String example;
 
     @Option(names = "--format", paramLabel = "FORMAT",

@@ -31,8 +31,9 @@ import java.util.OptionalLong;
  *              "points": [{"batch": 1, "meanSeconds": 0.002128, "p99Seconds": 0.002272}, ...]}]}
  * </pre>
  * Numbers are written in their shortest exact decimal form, so write-then-read gives back an equal profile. Malformed
- * input raises a {@link ProfileFormatException} naming the file and, for a syntax error, the line and column; for a
- * missing or wrong value, its path in the document (such as {@code curves[2].points[0].meanSeconds}).
+ * input raises a {@link ProfileFormatException} naming the file, the line and column, and for a missing or wrong value
+ * its path in the document (such as {@code curves[2].points[0].meanSeconds}; a missing field is located at its
+ * object).
  */
 public final class ProfileJson {
   /** The value of the {@code format} field. */
@@ -110,8 +111,66 @@ public final class ProfileJson {
 
   /** Reads a profile; {@code name} is what error messages call the input. */
   public static LatencyProfile read(Reader reader, String name) {
+    String text;
+    try {
+      StringBuilder sb = new StringBuilder();
+      char[] buf = new char[8192];
+      for (int n; (n = reader.read(buf)) > 0; ) {
+        sb.append(buf, 0, n);
+      }
+      text = sb.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the profile " + name + ": " + e.getMessage(), e);
+    }
+    try {
+      return parseTree(text, name);
+    } catch (ProfileFormatException e) {
+      if (e.line() > 0 || e.pointer == null) { // a syntax error, located by the parser
+        throw e;
+      }
+      JsonLocation at = locate(text, e.pointer);
+      throw new ProfileFormatException(name, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
+          e.detail());
+    }
+  }
+
+  /**
+   * Where the value at a JSON Pointer starts in the text (for a missing field: its parent object), so that errors
+   * found on the tree can still name a line and column.
+   */
+  private static JsonLocation locate(String text, String pointer) {
+    String target = pointer;
+    while (true) {
+      try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(text)) {
+        for (com.fasterxml.jackson.core.JsonToken t; (t = p.nextToken()) != null; ) {
+          if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            continue;
+          }
+          com.fasterxml.jackson.core.JsonStreamContext c = p.getParsingContext();
+          String here = (t.isStructStart() ? c.getParent() : c) == null ? ""
+              : pointerOf(t.isStructStart() ? c.getParent() : c);
+          if (here.equals(target)) {
+            return p.getTokenLocation();
+          }
+        }
+      } catch (IOException e) {
+        return null;
+      }
+      int cut = target.lastIndexOf('/');
+      if (cut < 0 || target.isEmpty()) {
+        return null;
+      }
+      target = target.substring(0, cut);
+    }
+  }
+
+  private static String pointerOf(com.fasterxml.jackson.core.JsonStreamContext c) {
+    return c.pathAsPointer().toString();
+  }
+
+  private static LatencyProfile parseTree(String text, String name) {
     JsonNode root;
-    try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.getFactory().createParser(reader)) {
+    try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.getFactory().createParser(text)) {
       root = MAPPER.readTree(parser);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
@@ -125,7 +184,7 @@ public final class ProfileJson {
     }
     String format = text(name, root, "format", "");
     if (!FORMAT.equals(format)) {
-      throw new ProfileFormatException(name, 0, 0, "the format is '" + format + "', expected '" + FORMAT + "'.");
+      throw content(name, "format", "the format is '" + format + "', expected '" + FORMAT + "'.");
     }
     LatencyProfile.Builder b = LatencyProfile.builder(text(name, root, "model", ""))
         .source(root.has("source") ? root.get("source").asText() : "");
@@ -143,7 +202,7 @@ public final class ProfileJson {
       } catch (ProfileFormatException e) {
         throw e;
       } catch (IllegalArgumentException e) {
-        throw new ProfileFormatException(name, 0, 0, where + ": " + e.getMessage());
+        throw content(name, where, where + ": " + e.getMessage());
       }
       JsonNode points = field(name, c, "points", where);
       for (int j = 0; j < points.size(); j++) {
@@ -155,14 +214,14 @@ public final class ProfileJson {
         } catch (ProfileFormatException e) {
           throw e;
         } catch (IllegalArgumentException e) {
-          throw new ProfileFormatException(name, 0, 0, at + ": " + e.getMessage());
+          throw content(name, at, at + ": " + e.getMessage());
         }
       }
     }
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
-      throw new ProfileFormatException(name, 0, 0, e.getMessage());
+      throw content(name, "", e.getMessage());
     }
   }
 
@@ -175,7 +234,7 @@ public final class ProfileJson {
         layerBytes = new long[a.size()];
         for (int i = 0; i < a.size(); i++) {
           if (!a.get(i).isIntegralNumber()) {
-            throw new ProfileFormatException(name, 0, 0, "facts.layerParameterBytes[" + i + "] must be a whole "
+            throw content(name, "facts.layerParameterBytes[" + i + "]", "facts.layerParameterBytes[" + i + "] must be a whole "
                 + "number, found " + a.get(i) + ".");
           }
           layerBytes[i] = a.get(i).asLong();
@@ -186,7 +245,8 @@ public final class ProfileJson {
         shares = new double[a.size()];
         for (int i = 0; i < a.size(); i++) {
           if (!a.get(i).isNumber()) {
-            throw new ProfileFormatException(name, 0, 0, "facts.layerLatencyShares[" + i + "] must be a number, found "
+            throw content(name, "facts.layerLatencyShares[" + i + "]",
+                "facts.layerLatencyShares[" + i + "] must be a number, found "
                 + a.get(i) + ".");
           }
           shares[i] = a.get(i).asDouble();
@@ -197,7 +257,7 @@ public final class ProfileJson {
     } catch (ProfileFormatException e) {
       throw e;
     } catch (IllegalArgumentException e) {
-      throw new ProfileFormatException(name, 0, 0, "facts: " + e.getMessage());
+      throw content(name, "facts", "facts: " + e.getMessage());
     }
   }
 
@@ -207,7 +267,7 @@ public final class ProfileJson {
       return OptionalLong.empty();
     }
     if (!v.isIntegralNumber()) {
-      throw new ProfileFormatException(name, 0, 0, "facts." + field + " must be a whole number, found " + v + ".");
+      throw content(name, "facts." + field, "facts." + field + " must be a whole number, found " + v + ".");
     }
     return OptionalLong.of(v.asLong());
   }
@@ -215,7 +275,7 @@ public final class ProfileJson {
   private static JsonNode field(String name, JsonNode node, String field, String where) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
-      throw new ProfileFormatException(name, 0, 0, path(where, field) + " is missing.");
+      throw content(name, path(where, field), path(where, field) + " is missing.");
     }
     return v;
   }
@@ -223,9 +283,15 @@ public final class ProfileJson {
   private static String text(String name, JsonNode node, String field, String where) {
     JsonNode v = field(name, node, field, where);
     if (!v.isTextual()) {
-      throw new ProfileFormatException(name, 0, 0, path(where, field) + " must be a string, found " + v + ".");
+      throw content(name, path(where, field), path(where, field) + " must be a string, found " + v + ".");
     }
     return v.asText();
+  }
+
+  /** A content error at a dotted path such as {@code curves[0].points[1].batch}, to be located in the text. */
+  private static ProfileFormatException content(String name, String path, String message) {
+    String pointer = path.isEmpty() ? "" : "/" + path.replace("[", "/").replace("]", "").replace(".", "/");
+    return new ProfileFormatException(name, 0, 0, message, pointer);
   }
 
   private static String path(String where, String field) {
@@ -235,7 +301,8 @@ public final class ProfileJson {
   private static int whole(String name, JsonNode node, String field, String where) {
     JsonNode v = field(name, node, field, where);
     if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-      throw new ProfileFormatException(name, 0, 0, path(where, field) + " must be a whole number, found " + v + ".");
+      throw content(name, path(where, field),
+          path(where, field) + " must be a whole number, found " + v + ".");
     }
     return v.asInt();
   }
@@ -243,7 +310,7 @@ public final class ProfileJson {
   private static double number(String name, JsonNode node, String field, String where) {
     JsonNode v = field(name, node, field, where);
     if (!v.isNumber()) {
-      throw new ProfileFormatException(name, 0, 0, path(where, field) + " must be a number, found " + v + ".");
+      throw content(name, path(where, field), path(where, field) + " must be a number, found " + v + ".");
     }
     return v.asDouble();
   }

@@ -38,7 +38,19 @@ class ProfileJsonTest {
       "{\"format\": | line 1, column"})
   void malformedDocumentsSayWhere(String json, String expected) {
     ProfileFormatException e = assertThrows(ProfileFormatException.class, () -> ProfileJson.parse(json, "p.json"));
-    assertTrue(e.getMessage().startsWith("p.json"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("p.json line 1, column "), e.getMessage());
     assertTrue(e.getMessage().contains(expected.strip()), e.getMessage());
+  }
+
+  /** Content errors found after parsing are located at the offending value's line and column. */
+  @Test
+  void contentErrorsHaveLineAndColumn() {
+    String json = "{\"format\": \"scaleplan-profile/1\",\n \"model\": \"m\",\n \"curves\": [\n"
+        + "  {\"gpu\": \"A\", \"parallelDegree\": 1, \"phase\": \"batch\",\n"
+        + "   \"points\": [{\"batch\": 1, \"meanSeconds\": \"fast\", \"p99Seconds\": 1}]}]}";
+    ProfileFormatException e = assertThrows(ProfileFormatException.class, () -> ProfileJson.parse(json, "p.json"));
+    assertEquals(5, e.line(), e.getMessage());
+    assertEquals(43, e.column(), e.getMessage()); // where "fast" starts: 3 spaces, then 39 characters before it
+    assertTrue(e.getMessage().contains("curves[0].points[0].meanSeconds must be a number"), e.getMessage());
   }
 }

@@ -170,13 +170,54 @@ public final class MDc implements QueueModel {
     return cdf;
   }
 
-  /** P(L <= n) for n = 0..N-1, where the tail beyond N is below 1e-15. */
+  /** Target for the aliasing error of the inversion and for the mass beyond the computed range. */
+  private static final double ALIASING = 1e-15;
+
+  /**
+   * P(L <= n) for n = 0..N-1, where P(L >= N) is below 1e-15; P(L <= n) = 1 beyond. The probabilities of
+   * {@link #queuePmf} sum to 1 to about 1e-13 at c = 1000 (checked in the tests); what is left over is rounding, so
+   * they are renormalised to make the distribution function end at exactly 1.
+   */
   static double[] solveQueue(double a, int c) {
+    double[] pmf = queuePmf(a, c);
+    int n = pmf.length;
+    double[] f = new double[n];
+    double cum = 0;
+    for (int k = 0; k < n; k++) {
+      cum += pmf[k];
+      f[k] = cum;
+    }
+    double mass = f[n - 1];
+    for (int k = 0; k < n; k++) {
+      f[k] = Math.min(1, f[k] / mass);
+    }
+    // Trim the range where the distribution function has reached 1 to rounding.
+    int last = n;
+    while (last > 1 && f[last - 1] >= 1 - 1e-15 && f[last - 2] >= 1 - 1e-15) {
+      last--;
+    }
+    return java.util.Arrays.copyOf(f, last);
+  }
+
+  /**
+   * P(L = n) for n = 0..N-1 (tiny negative rounding clamped to 0), not renormalised. L's tail falls like
+   * {@code z0^{-n}}, so with N points on the circle of radius r the aliasing error is about {@code (r/z0)^N}: N is the
+   * power of two at least {@code 1.25 ln(1/ε) / ln z0} and {@code r = z0 ε^{1/N}} makes it ε = 1e-15 while keeping
+   * {@code r >= z0^{0.2} > 1}; the mass beyond N is about {@code z0^{-N} <= ε^{1.25}}.
+   */
+  static double[] queuePmf(double a, int c) {
     double z0 = Numerics.outerRoot(c, a);
     double logZ0 = Math.log(z0);
-    int needed = (int) Math.ceil(2 * 37 / logZ0) + 16;
+    double logEps = Math.log(1 / ALIASING);
+    int needed = (int) Math.ceil(1.25 * logEps / logZ0);
     int n = Integer.highestOneBit(Math.max(16, needed - 1)) << 1;
-    double r = Math.sqrt(z0);
+    // Near z = 1 the exponent u = a(z - 1) - c ln z of the denominator is about (c - a)(r - 1), as small as 1e-6, so
+    // r - 1 and ln r must agree to the last bit: take δ = r - 1 as the primary quantity, ln r = log1p(δ), and
+    // Re z - 1 = δ cos φ - 2 sin^2(φ/2).
+    double r = Math.exp(logZ0 - logEps / n);
+    double delta = r - 1;
+    r = 1 + delta;
+    double logR = Math.log1p(delta);
     double[] rootRe = new double[c - 1];
     double[] rootIm = new double[c - 1];
     innerRoots(a, c, rootRe, rootIm);
@@ -191,13 +232,16 @@ public final class MDc implements QueueModel {
     }
     double[] re = new double[n];
     double[] im = new double[n];
-    double logR = Math.log(r);
-    for (int j = 0; j < n; j++) {
+    // P_L has real coefficients, so P_L(conj z) = conj P_L(z): evaluate the upper half circle and mirror it.
+    for (int j = 0; j <= n / 2; j++) {
       double phi = 2 * Math.PI * j / n;
-      double zr = r * Math.cos(phi);
+      double cos = Math.cos(phi);
+      double halfSin = Math.sin(0.5 * phi);
+      double zr = r * cos;
       double zi = r * Math.sin(phi);
+      double zr1 = delta * cos - 2 * halfSin * halfSin; // Re z - 1, without cancellation
       // (c - a) (z - 1) Π (z - z_m)/(1 - z_m), as a complex product kept near magnitude 1 by powers of two
-      double pr = (c - a) * (zr - 1);
+      double pr = (c - a) * zr1;
       double pi = (c - a) * zi;
       int exponent = 0;
       for (int m = 0; m < c - 1; m++) {
@@ -218,43 +262,36 @@ public final class MDc implements QueueModel {
       double logAbs = 0.5 * Math.log(pr * pr + pi * pi) + exponent * Math.log(2);
       double arg = Math.atan2(pi, pr);
       // log of z^c - e^{a(z-1)} = z^c (1 - e^{a(z-1) - c log z})
-      double ur = a * (zr - 1) - c * logR;
+      double ur = a * zr1 - c * logR;
       double ui = a * zi - c * phi;
-      double eu = Math.exp(ur);
-      double wr = 1 - eu * Math.cos(ui);
-      double wi = -eu * Math.sin(ui);
+      // 1 - e^u without cancellation near z = 1 (u -> 0 there, and the zero of z - 1 divides it out):
+      // 1 - e^{ur} cos ui = -(expm1(ur) cos ui - 2 sin^2(ui / 2))
+      double half = Math.sin(0.5 * ui);
+      double wr = -(Math.expm1(ur) * Math.cos(ui) - 2 * half * half);
+      double wi = -Math.exp(ur) * Math.sin(ui);
       logAbs -= c * logR + 0.5 * Math.log(wr * wr + wi * wi);
       arg -= c * phi + Math.atan2(wi, wr);
       double mag = Math.exp(logAbs);
       re[j] = mag * Math.cos(arg);
       im[j] = mag * Math.sin(arg);
+      if (j > 0 && j < n / 2) {
+        re[n - j] = re[j];
+        im[n - j] = -im[j];
+      }
     }
     fft(re, im, false);
-    double[] f = new double[n];
-    double cum = 0;
+    double[] pmf = new double[n];
     for (int k = 0; k < n; k++) {
-      double p = re[k] / n * Math.exp(-k * logR);
-      cum += Math.max(0, p);
-      f[k] = Math.min(1, cum);
+      pmf[k] = Math.max(0, re[k] / n * Math.exp(-k * logR));
     }
-    // The computed probabilities sum to 1 up to rounding (about 1e-11 at c = 20,000); renormalise so that the
-    // distribution function ends at exactly 1.
-    double mass = f[n - 1];
-    for (int k = 0; k < n; k++) {
-      f[k] = Math.min(1, f[k] / mass);
-    }
-    // Trim the range where the distribution function has reached 1 to rounding.
-    int last = n;
-    while (last > 1 && f[last - 1] >= 1 - 1e-15 && f[last - 2] >= 1 - 1e-15) {
-      last--;
-    }
-    return java.util.Arrays.copyOf(f, last);
+    return pmf;
   }
 
   /** The c - 1 roots of {@code z^c = e^{a(z-1)}} inside the unit disk other than z = 1. */
   static void innerRoots(double a, int c, double[] re, double[] im) {
     double g = a / c;
-    for (int m = 1; m < c; m++) {
+    // The root for ω_{c-m} = conj ω_m is the conjugate of the root for ω_m: solve for m <= c/2 and mirror.
+    for (int m = 1; m <= c / 2; m++) {
       double wr = Math.cos(2 * Math.PI * m / c);
       double wi = Math.sin(2 * Math.PI * m / c);
       double zr = 0;
@@ -291,8 +328,13 @@ public final class MDc implements QueueModel {
           break;
         }
       }
+      if (m == c - m) { // ω = -1: the root is real
+        zi = 0;
+      }
       re[m - 1] = zr;
       im[m - 1] = zi;
+      re[c - m - 1] = zr;
+      im[c - m - 1] = -zi;
     }
   }
 

@@ -131,7 +131,34 @@ class MDcTest {
       previous = p99;
     }
     double[] f = MDc.solveQueue(990, 1000);
-    assertEquals(1, f[f.length - 1], 1e-12, "the probabilities sum to 1");
+    assertEquals(1, f[f.length - 1], 1e-15, "the distribution function ends at 1");
+  }
+
+  /**
+   * The inverted probabilities P(L = n), before any renormalisation, sum to 1 (P_L(1) = 1 is built into the
+   * generating function, so a wrong root, a wrong circle, aliasing or cancellation near z = 1 would show here).
+   */
+  @ParameterizedTest
+  @CsvSource({"1, 0.5", "1, 0.99", "2, 0.8", "10, 0.9", "100, 0.9", "100, 0.3", "1000, 0.99", "1000, 0.5",
+      "3, 0.999"})
+  void invertedProbabilitiesSumToOne(int c, double rho) {
+    double[] pmf = MDc.queuePmf(rho * c, c);
+    double sum = 0;
+    for (double p : pmf) {
+      assertTrue(p >= 0 && p <= 1 + 1e-12, "π " + p); // rounding of the c-factor products, about c * 1e-16
+      sum += p;
+    }
+    assertEquals(1, sum, 1e-12, "c " + c + ", ρ " + rho);
+  }
+
+  /**
+   * For c = 1, L = max(N - 1, 0) with N the M/D/1 number in system, so P(L = 0) = P(N <= 1) = (1 - ρ) e^ρ
+   * (P(N = 0) = 1 - ρ, P(N = 1) = (1 - ρ)(e^ρ - 1); Gross and Harris, "Fundamentals of Queueing Theory", §5.1.6).
+   */
+  @ParameterizedTest
+  @CsvSource({"0.1", "0.9", "0.999"})
+  void singleServerEmptyProbability(double rho) {
+    assertEquals((1 - rho) * Math.exp(rho), MDc.queuePmf(rho, 1)[0], 1e-14);
   }
 
   /** Very large systems finish (the rounding of 20,000-factor products must not stall the mean-wait series). */
@@ -167,10 +194,23 @@ class MDcTest {
     QueueMetrics m = MDc.of(4, 2, 0.5).metrics();
     assertFalse(m.stable());
     assertEquals(Double.POSITIVE_INFINITY, m.meanWait().value());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MDc.of(Double.NaN, 1, 1));
-    assertTrue(e.getMessage().contains("NaN"));
-    assertThrows(IllegalArgumentException.class, () -> MDc.of(-1, 1, 1));
-    assertThrows(IllegalArgumentException.class, () -> MDc.of(1, 0, 1));
-    assertThrows(IllegalArgumentException.class, () -> MDc.of(1, 1, 0));
+    for (double p : new double[] {50, 99}) {
+      assertEquals(Double.POSITIVE_INFINITY, m.waitPercentile(p).value());
+      assertEquals(Double.POSITIVE_INFINITY, m.responsePercentile(p).value());
+    }
+    assertFalse(MDc.of(2, 2, 1).metrics().stable(), "ρ = 1 exactly is unstable");
+    assertEquals(0, MDc.of(2, 2, 1).waitCdf(5));
+    assertBadInput("NaN", () -> MDc.of(Double.NaN, 1, 1));
+    assertBadInput("-1.0", () -> MDc.of(-1, 1, 1));
+    assertBadInput("Infinity", () -> MDc.of(Double.POSITIVE_INFINITY, 1, 1));
+    assertBadInput("(0)", () -> MDc.of(1, 0, 1));
+    assertBadInput("(0.0)", () -> MDc.of(1, 1, 0));
+    assertBadInput("-0.5", () -> MDc.of(1, 1, -0.5));
+    assertBadInput("NaN", () -> MDc.of(1, 1, Double.NaN));
+  }
+
+  private static void assertBadInput(String value, org.junit.jupiter.api.function.Executable call) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+    assertTrue(e.getMessage().contains(value), e.getMessage());
   }
 }

@@ -41,6 +41,74 @@ class MG1Test {
     }
     assertEquals(Method.NUMERICAL, g.responseP99().method());
     assertEquals("mg1", g.model());
+    assertEquals(m.utilization().value(), g.utilization().value(), 1e-9);
+    assertEquals(m.probWait().value(), g.probWait().value(), 1e-9);
+    assertEquals(m.meanWait().value(), g.meanWait().value(), 1e-9);
+    assertEquals(m.meanResponse().value(), g.meanResponse().value(), 1e-9);
+  }
+
+  /** M/D/1 (cv = 0), P-K reduces to Wq = ρ s / (2 (1 - ρ)) (Kleinrock vol. 1, eq. 5.105 with E[S²] = s²). */
+  @ParameterizedTest
+  @CsvSource({"0.1", "0.5", "0.9", "0.99"})
+  void deterministicServiceMeanWait(double rho) {
+    double s = 0.02;
+    QueueMetrics m = MG1.of(rho / s, s, 0).metrics();
+    assertEquals(rho * s / (2 * (1 - rho)), m.meanWait().value(), 1e-12 * m.meanWait().value());
+    assertEquals(rho, m.probWait().value(), 1e-12);
+    assertEquals(rho, m.utilization().value(), 1e-12);
+  }
+
+  /**
+   * The response tail by TwoMomentDelays (closed form when θβ < 1, quadrature otherwise) against a direct composite
+   * Simpson evaluation of P(R > t) = (1 - pw) S̄(t) + pw [e^{-θt} + ∫_0^t θ e^{-θw} S̄(t - w) dw], θ = pw / Wq.
+   */
+  @ParameterizedTest
+  // θβ = 2 (1 - ρ) cv² / (1 + cv²): 0.5/0.5 -> 0.2, 2/0.3 -> 1.12 (quadrature), 3/0.1 -> 1.62 (quadrature),
+  // 0.3/0.9 -> 0.02
+  @CsvSource({"0.5, 0.5", "2, 0.3", "3, 0.1", "0.3, 0.9", "1.5, 0.6"})
+  void responseTailMatchesDirectConvolution(double cv, double rho) {
+    double s = 0.1;
+    double wq = MG1.of(rho / s, s, cv).meanWait();
+    double theta = rho / wq;
+    var gamma = new org.apache.commons.math3.distribution.GammaDistribution(null, 1 / (cv * cv), s * cv * cv);
+    for (double t : new double[] {0.02, 0.1, 0.4, 1.5}) {
+      int n = 20_000;
+      double h = t / n;
+      double sum = 0;
+      for (int i = 0; i <= n; i++) {
+        double w = i * h;
+        double f = theta * Math.exp(-theta * w) * (1 - gamma.cumulativeProbability(t - w));
+        sum += (i == 0 || i == n) ? f : (i % 2 == 1 ? 4 * f : 2 * f);
+      }
+      double direct = (1 - rho) * (1 - gamma.cumulativeProbability(t)) + rho * (Math.exp(-theta * t) + sum * h / 3);
+      assertEquals(direct, TwoMomentDelays.responseTail(rho, theta, gamma, t), 1e-5,
+          "cv " + cv + ", ρ " + rho + ", t " + t);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0, 0.3", "0.5, 0.3", "0.5, 0.8", "2, 0.3", "2, 0.8", "5, 0.5"})
+  void percentilesAreOrdered(double cv, double rho) {
+    QueueMetrics m = MG1.of(rho / 0.1, 0.1, cv).metrics();
+    assertTrue(m.waitP50().value() <= m.waitP95().value());
+    assertTrue(m.waitP95().value() < m.waitP99().value());
+    assertTrue(m.responseP50().value() < m.responseP95().value());
+    assertTrue(m.responseP95().value() < m.responseP99().value());
+    assertEquals(Method.APPROXIMATION, m.waitP99().method());
+  }
+
+  /** λ = 0: nobody waits; the response is the service time (gamma percentiles, or s when deterministic). */
+  @Test
+  void zeroArrivalRate() {
+    QueueMetrics d = MG1.of(0, 0.1, 0).metrics();
+    assertTrue(d.stable());
+    assertEquals(0, d.meanWait().value());
+    assertEquals(0, d.waitP99().value());
+    assertEquals(0.1, d.responseP99().value(), 1e-15);
+    QueueMetrics g = MG1.of(0, 0.1, 0.5).metrics();
+    var gamma = new org.apache.commons.math3.distribution.GammaDistribution(4, 0.025);
+    assertEquals(gamma.inverseCumulativeProbability(0.99), g.responseP99().value(), 1e-9);
+    assertEquals(0.1, g.meanResponse().value(), 1e-15);
   }
 
   /**
@@ -85,10 +153,19 @@ class MG1Test {
     QueueMetrics m = MG1.of(10, 0.1, 0.5).metrics();
     assertFalse(m.stable());
     assertEquals(Double.POSITIVE_INFINITY, m.meanWait().value());
+    assertEquals(Double.POSITIVE_INFINITY, m.meanResponse().value());
+    assertEquals(Double.POSITIVE_INFINITY, m.responseP99().value());
+    assertFalse(MG1.of(12, 0.1, 0).metrics().stable());
+    assertEquals(Double.POSITIVE_INFINITY, MG1.of(12, 0.1, 0).metrics().meanWait().value());
+    assertEquals(Double.POSITIVE_INFINITY, MG1.of(12, 0.1, 1).metrics().meanWait().value());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MG1.of(1, 0.1, -0.5));
     assertTrue(e.getMessage().contains("-0.5"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> MG1.of(Double.NaN, 0.1, 1));
     assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> MG1.of(1, 0, 1));
+    assertTrue(e.getMessage().contains("(0.0)"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> MG1.of(1, 0.1, Double.POSITIVE_INFINITY));
+    assertTrue(e.getMessage().contains("Infinity"), e.getMessage());
     assertEquals(0, MG1.of(0, 0.1, 0.5).metrics().probWait().value());
   }
 }

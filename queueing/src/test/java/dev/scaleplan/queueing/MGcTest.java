@@ -21,7 +21,49 @@ class MGcTest {
     assertEquals(m.meanWait().value(), g.meanWait().value(), 0);
     for (double p : new double[] {50, 95, 99}) {
       assertEquals(m.responsePercentile(p).value(), g.responsePercentile(p).value(), 1e-12);
+      assertEquals(m.waitPercentile(p).value(), g.waitPercentile(p).value(), 1e-12);
     }
+    assertEquals(m.utilization().value(), g.utilization().value(), 0);
+    assertEquals(m.meanResponse().value(), g.meanResponse().value(), 0);
+    assertEquals(Method.EXACT, g.meanWait().method());
+    assertEquals("mgc", g.model());
+  }
+
+  @Test
+  void waitGrowsWithCvAndRate() {
+    double low = MGc.of(30, 4, 0.1, 0.5).metrics().meanWait().value();
+    double highCv = MGc.of(30, 4, 0.1, 2).metrics().meanWait().value();
+    double highRate = MGc.of(36, 4, 0.1, 0.5).metrics().meanWait().value();
+    assertTrue(highCv > low);
+    assertTrue(highRate > low);
+    // Allen-Cunneen scales the M/M/c wait by (1 + cv²) / 2 exactly.
+    assertEquals(MMc.of(30, 4, 0.1).metrics().meanWait().value() * (1 + 4) / 2, highCv, 1e-12);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0, 0.8", "0.5, 0.6", "2, 0.9", "2, 0.3"})
+  void percentilesAreOrderedAndDeterministicResponseIsWaitPlusService(double cv, double rho) {
+    int c = 4;
+    double s = 0.1;
+    QueueMetrics m = MGc.of(rho * c / s, c, s, cv).metrics();
+    assertTrue(m.responseP50().value() < m.responseP95().value());
+    assertTrue(m.responseP95().value() < m.responseP99().value());
+    assertTrue(m.waitP50().value() <= m.waitP95().value());
+    assertTrue(m.waitP95().value() < m.waitP99().value());
+    assertTrue(m.note().startsWith("Allen-Cunneen"), m.note());
+    if (cv == 0) {
+      for (double p : new double[] {50, 95, 99}) {
+        assertTrue(m.responsePercentile(p).value() >= m.waitPercentile(p).value() + s - 1e-15);
+      }
+    }
+  }
+
+  @Test
+  void zeroArrivalRate() {
+    QueueMetrics m = MGc.of(0, 3, 0.1, 0).metrics();
+    assertEquals(0, m.probWait().value());
+    assertEquals(0, m.meanWait().value());
+    assertEquals(0.1, m.responseP99().value(), 1e-15);
   }
 
   /** With one server Allen-Cunneen's mean is Pollaczek-Khinchine's, and its P(wait) is ρ. */
@@ -68,10 +110,18 @@ class MGcTest {
 
   @Test
   void unstableAndBadInput() {
-    assertFalse(MGc.of(40, 4, 0.1, 0.5).metrics().stable());
+    QueueMetrics u = MGc.of(40, 4, 0.1, 0.5).metrics();
+    assertFalse(u.stable());
+    assertEquals(Double.POSITIVE_INFINITY, u.meanWait().value());
+    assertEquals(1, u.probWait().value());
+    assertEquals(Double.POSITIVE_INFINITY, MGc.of(50, 4, 0.1, 1).metrics().meanWait().value());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MGc.of(1, 0, 0.1, 1));
     assertTrue(e.getMessage().contains("servers (0)"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> MGc.of(1, 2, 0.1, Double.NaN));
-    assertThrows(IllegalArgumentException.class, () -> MGc.of(-1, 2, 0.1, 1));
+    e = assertThrows(IllegalArgumentException.class, () -> MGc.of(1, 2, 0.1, Double.NaN));
+    assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> MGc.of(-1, 2, 0.1, 1));
+    assertTrue(e.getMessage().contains("-1.0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> MGc.of(Double.NaN, 2, 0.1, 1));
+    assertTrue(e.getMessage().contains("NaN"), e.getMessage());
   }
 }

@@ -2,6 +2,7 @@ package dev.scaleplan.queueing;
 
 import org.apache.commons.math3.analysis.integration.IterativeLegendreGaussIntegrator;
 import org.apache.commons.math3.distribution.GammaDistribution;
+import org.apache.commons.math3.special.Gamma;
 
 /**
  * Percentiles for queues known only by two moments of their service time (M/G/1, M/G/c), by a labelled
@@ -45,7 +46,9 @@ final class TwoMomentDelays {
    * {@code P(W + S > t)} with W an atom at 0 plus {@code pw · Exp(θ)} and S ~ Gamma(k, β):
    * {@code S̄(t) + pw e^{-θt} E[e^{θS}; S <= t]}. When θβ < 1 the truncated moment is closed-form,
    * {@code (1 - θβ)^{-k} G(t; k, β / (1 - θβ))} with G the gamma distribution function; otherwise it is integrated
-   * after the substitution {@code v = y^{1/k}}, which removes the {@code v^{k-1}} singularity at 0.
+   * numerically: for k < 1 after the substitution {@code v = y^{1/k}}, which removes the {@code v^{k-1}} singularity at
+   * 0; for k >= 1 directly in v, whose integrand is then smooth (the substitution would put a {@code y^{1/k}} cusp at 0
+   * and slow the quadrature down).
    */
   static double responseTail(double probWait, double theta, GammaDistribution service, double t) {
     if (t <= 0) {
@@ -63,11 +66,16 @@ final class TwoMomentDelays {
       double scale = beta / (1 - tb);
       moment = Math.exp(-theta * t - k * Math.log1p(-tb))
           * new GammaDistribution(null, k, scale).cumulativeProbability(t);
-    } else {
-      double logNorm = -Math.log(k) - org.apache.commons.math3.special.Gamma.logGamma(k) - k * Math.log(beta);
+    } else if (k < 1) {
+      double logNorm = -Math.log(k) - Gamma.logGamma(k) - k * Math.log(beta);
       IterativeLegendreGaussIntegrator integrator = new IterativeLegendreGaussIntegrator(16, 1e-10, 1e-14);
       moment = integrator.integrate(1_000_000,
           y -> Math.exp(logNorm - theta * t + (theta - 1 / beta) * Math.pow(y, 1 / k)), 0, Math.pow(t, k));
+    } else {
+      double logNorm = -Gamma.logGamma(k) - k * Math.log(beta);
+      IterativeLegendreGaussIntegrator integrator = new IterativeLegendreGaussIntegrator(16, 1e-10, 1e-14);
+      moment = integrator.integrate(1_000_000,
+          x -> x == 0 ? 0 : Math.exp(logNorm - theta * t + (k - 1) * Math.log(x) + (theta - 1 / beta) * x), 0, t);
     }
     return serviceTail + probWait * moment;
   }

@@ -93,6 +93,66 @@ class MGcTest {
   }
 
   /**
+   * Deterministic service against the exact M/D/c (MDc), a reference with no sampling noise. Allen-Cunneen halves the
+   * M/M/c wait, which underestimates the M/D/c wait, most at light load and many servers; Cosmetatos ("Some
+   * approximate equilibrium results for the multi-server queue (M/G/r)", Oper. Res. Q. 27, 1976) corrects it for
+   * this reason. Measured ratios approx/exact: 0.97 (c 2), 0.94 (c 4), 0.84 (c 16) at ρ = 0.7; 0.99, 0.98, 0.96 at
+   * ρ = 0.9. Response p95 and p99 are within 6% in these cases (measured max 5.9%, c 2, ρ 0.7, p99).
+   */
+  @ParameterizedTest
+  @CsvSource({"2, 0.7, 0.04", "4, 0.7, 0.07", "16, 0.7, 0.17", "2, 0.9, 0.01", "4, 0.9, 0.02", "16, 0.9, 0.05"})
+  void deterministicServiceAgainstExactMDc(int c, double rho, double meanBound) {
+    double s = 0.1;
+    QueueMetrics approx = MGc.of(rho * c / s, c, s, 0).metrics();
+    QueueMetrics exact = MDc.of(rho * c / s, c, s).metrics();
+    double e = exact.meanWait().value();
+    double a = approx.meanWait().value();
+    assertTrue(a <= e, "Allen-Cunneen " + a + " above exact " + e);
+    assertEquals(e, a, meanBound * e, "c " + c + ", ρ " + rho);
+    for (double p : new double[] {95, 99}) {
+      double ep = exact.responsePercentile(p).value();
+      assertEquals(ep, approx.responsePercentile(p).value(), 0.06 * ep, "c " + c + ", ρ " + rho + ", p" + p);
+    }
+  }
+
+  /**
+   * The approximate response distribution is proper and its mean is Wq + s, also where many servers make θβ large
+   * (θβ = 2 c (1 - ρ) cv² / (1 + cv²): 12.8 for c 64, cv 0.5, ρ 0.5; 4.48 for c 4, cv 2, ρ 0.3) and P(wait) tiny.
+   */
+  @ParameterizedTest
+  @CsvSource({"64, 0.5, 0.5", "4, 2, 0.3", "16, 0.5, 0.9", "8, 0.2, 0.8"})
+  void responseIsAProperDistribution(int c, double cv, double rho) {
+    double s = 0.1;
+    MG1Test.assertProperResponse(MGc.of(rho * c / s, c, s, cv).metrics(), s, cv);
+  }
+
+  /**
+   * Many servers give the response tail's quadrature branch (θβ >= 1) with gamma shape k >= 1, which MG1 rarely
+   * reaches: TwoMomentDelays.responseTail against a direct composite Simpson evaluation of
+   * P(R > t) = (1 - pw) S̄(t) + pw [e^{-θt} + ∫_0^t θ e^{-θw} S̄(t - w) dw], service Gamma(k, s / k), s = 0.1.
+   */
+  @ParameterizedTest
+  @CsvSource({"1, 1.5", "4, 12.8", "100, 9.9", "2.5, 1"})
+  void responseTailQuadratureWithShapeAboveOne(double k, double thetaBeta) {
+    double s = 0.1;
+    double pw = 0.4;
+    var gamma = new org.apache.commons.math3.distribution.GammaDistribution(null, k, s / k);
+    double theta = thetaBeta / gamma.getScale();
+    for (double t : new double[] {0.01, 0.08, 0.1, 0.12, 0.3}) {
+      int n = 20_000;
+      double h = t / n;
+      double sum = 0;
+      for (int i = 0; i <= n; i++) {
+        double w = i * h;
+        double f = theta * Math.exp(-theta * w) * (1 - gamma.cumulativeProbability(t - w));
+        sum += (i == 0 || i == n) ? f : (i % 2 == 1 ? 4 * f : 2 * f);
+      }
+      double direct = (1 - pw) * (1 - gamma.cumulativeProbability(t)) + pw * (Math.exp(-theta * t) + sum * h / 3);
+      assertEquals(direct, TwoMomentDelays.responseTail(pw, theta, gamma, t), 1e-6, "k " + k + ", t " + t);
+    }
+  }
+
+  /**
    * Allen-Cunneen's mean wait against the simulator with gamma service: an approximation, so this bounds its error,
    * within 15% of the simulated mean for these multi-server cases (cv 0 to 2, ρ 0.7 to 0.9).
    */
@@ -121,6 +181,12 @@ class MGcTest {
     assertTrue(e.getMessage().contains("NaN"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> MGc.of(-1, 2, 0.1, 1));
     assertTrue(e.getMessage().contains("-1.0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> MGc.of(1, 2, 0.1, -0.1));
+    assertTrue(e.getMessage().contains("service-time cv (-0.1)"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> MGc.of(1, -3, 0.1, 1));
+    assertTrue(e.getMessage().contains("servers (-3)"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> MGc.of(1, 2, -0.1, 1));
+    assertTrue(e.getMessage().contains("mean service time (s) (-0.1)"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> MGc.of(Double.NaN, 2, 0.1, 1));
     assertTrue(e.getMessage().contains("NaN"), e.getMessage());
   }

@@ -24,6 +24,8 @@ final class BatchDelays {
    * {@link #responseMass()}) stays below 1e-9, far under the 1e-4 that a p99.99 needs.
    */
   private static final double NEGLIGIBLE = 1e-14;
+  /** Single masses and Poisson probabilities below this are left out of the convolutions (at most 1e-13 in all). */
+  private static final double TINY = 1e-20;
 
   private final double idleProbability;
   private final double idleResponse;
@@ -42,6 +44,13 @@ final class BatchDelays {
 
   /**
    * Computes the distributions.
+   *
+   * <p>Departure states are taken together by the size b of the batch they start: states 0 and 1 start a batch of
+   * one, each state 2..B-1 its own size, and all states x >= B a full batch with x - B left waiting. Within a group the
+   * service l(b), the residual grid and the Poisson law of the arrivals during the elapsed service are the same, so
+   * the number m of requests ahead of the tagged one has one mass function per group and subinterval (a shift for
+   * x < B, a convolution of π with the Poisson law for x >= B). The requests with the same j = floor(m / B) then share
+   * W, and the law of their own batch size is one truncated convolution of their positions with Poisson(λW).
    *
    * @param lambda the arrival rate
    * @param l batch latencies, {@code l[b]} for b = 1..B
@@ -70,72 +79,151 @@ final class BatchDelays {
     double idle = pi[0] / (lambda * cycle);
     // The idle arrivals' atoms (W = 0, R = l(1)) stay out of the grids and are added exactly by the quantiles.
 
-    double[] pmfM = new double[(int) maxArrivals + 2];
-    double[] pmfN = new double[bMax + 1];
-    double[] kMass = new double[bMax + 1];
-    for (int x = 0; x < pi.length; x++) {
-      if (pi[x] * service(l, x, bMax) / cycle < NEGLIGIBLE) {
+    int arrivalsLength = arrivalsBound(lambda * lMax) + 1;
+    double[] inverse = new double[Math.max(arrivalsLength, bMax) + 1];
+    for (int j = 0; j < inverse.length; j++) {
+      inverse[j] = 1.0 / (j + 1);
+    }
+    double[] pmfA = new double[arrivalsLength];
+    double[] ahead = new double[Math.max(0, xHi - bMax) + arrivalsLength + bMax];
+    double[] pmfN = new double[bMax];
+    double[] atLeast = new double[bMax]; // atLeast[r] = P(N >= r)
+    double[] kMass = new double[bMax];
+    for (int b = 1; b <= bMax; b++) {
+      // States in the group and the requests each leaves waiting: x = 0 and x = b (if b < B) leave none.
+      int xFrom = b;
+      int xTo = b < bMax ? b : xHi;
+      double groupMass = b == 1 ? pi[0] : 0;
+      for (int x = xFrom; x <= Math.min(xTo, pi.length - 1); x++) {
+        groupMass += pi[x];
+      }
+      double service = l[b];
+      if (groupMass * service / cycle < NEGLIGIBLE) {
         continue;
       }
-      int b = x == 0 ? 1 : Math.min(x, bMax);
-      int left = x == 0 ? 0 : x - b;
-      double service = l[b];
       double h = service / SUBINTERVALS;
-      double sliceMass = pi[x] * h / cycle;
+      double toMass = h / cycle;
       for (int i = 0; i < SUBINTERVALS; i++) {
         double v = (i + 0.5) * h;
-        int mCount = pmfM.length;
-        Numerics.poissonPmf(lambda * (service - v), pmfM);
-        // Requests with the same number j of full batches ahead share W = v + j l(B) and the candidate response
-        // times W + l(k): collect their K-distribution masses per j, then spread each (j, k) once.
-        int currentJ = -1;
-        double w = 0;
-        double waitMass = 0;
-        double meanArrived = lambda * (service - v);
-        for (int arrived = 0; arrived <= mCount; arrived++) {
-          double weight = arrived < mCount ? sliceMass * pmfM[arrived] : 0;
-          boolean done = arrived == mCount || (weight < NEGLIGIBLE && arrived > meanArrived);
-          int m = left + arrived;
-          int j = m / bMax;
-          if (currentJ >= 0 && (done || j != currentJ)) {
-            wait.spread(w - h / 2, h, waitMass);
-            waitMass = 0;
-            for (int k = 1; k <= bMax; k++) {
+        poissonPmf(lambda * (service - v), pmfA, inverse);
+        // ahead[m]: mass of the arrivals in this subinterval with m requests waiting ahead of them.
+        int mHi;
+        if (b < bMax) {
+          double mass = groupMass * toMass;
+          mHi = arrivalsLength - 1;
+          for (int a = 0; a <= mHi; a++) {
+            ahead[a] = mass * pmfA[a];
+          }
+        } else {
+          mHi = (xTo - bMax) + arrivalsLength - 1;
+          java.util.Arrays.fill(ahead, 0, mHi + 1, 0.0);
+          for (int x = xFrom; x <= xTo; x++) {
+            double mass = (x == bMax && b == 1 ? pi[0] + pi[x] : pi[x]) * toMass;
+            if (mass < NEGLIGIBLE * 1e-3) {
+              continue;
+            }
+            int left = x - bMax;
+            for (int a = 0; a < arrivalsLength; a++) {
+              ahead[left + a] += mass * pmfA[a];
+            }
+          }
+        }
+        for (int base = 0; base <= mHi; base += bMax) {
+          int posHi = Math.min(bMax - 1, mHi - base);
+          double blockMass = 0;
+          int first = -1;
+          int last = -1;
+          for (int pos = 0; pos <= posHi; pos++) {
+            double m = ahead[base + pos];
+            if (m > TINY) {
+              blockMass += m;
+              last = pos;
+              if (first < 0) {
+                first = pos;
+              }
+            }
+          }
+          if (blockMass < NEGLIGIBLE) {
+            continue;
+          }
+          double w = v + (base / bMax) * lB;
+          wait.spread(w - h / 2, h, blockMass);
+          // Own batch K = pos + 1 + N, N ~ Poisson(λW) arrivals behind it, capped at B.
+          poissonPmf(lambda * w, pmfN, inverse);
+          double below = 0;
+          int nLo = -1;
+          int nHi = -1;
+          for (int r = 0; r < bMax; r++) {
+            atLeast[r] = Math.max(0, 1 - below);
+            below += pmfN[r];
+            if (pmfN[r] > TINY) {
+              nHi = r;
+              if (nLo < 0) {
+                nLo = r;
+              }
+            }
+          }
+          // P(K = k) for k < B: each position pos adds its mass times P(N = k - 1 - pos), over the non-negligible
+          // range of N (an axpy per position, which the JIT vectorises).
+          if (nLo >= 0) {
+            for (int pos = first; pos <= last && pos + 1 + nLo < bMax; pos++) {
+              double a = ahead[base + pos];
+              int shift = pos + 1;
+              for (int k = shift + nLo, to = Math.min(bMax - 1, shift + nHi); k <= to; k++) {
+                kMass[k] += a * pmfN[k - shift];
+              }
+            }
+            for (int k = first + 1 + nLo; k < bMax; k++) {
               if (kMass[k] > 0) {
                 response.spread(w + l[k] - h / 2, h, kMass[k]);
                 kMass[k] = 0;
               }
             }
-            currentJ = -1;
           }
-          if (done) {
-            break;
+          double full = 0;
+          for (int pos = first; pos <= last; pos++) {
+            full += ahead[base + pos] * atLeast[bMax - 1 - pos];
           }
-          if (weight < NEGLIGIBLE) {
-            continue;
+          if (full > 0) {
+            response.spread(w + lB - h / 2, h, full);
           }
-          if (j != currentJ) {
-            currentJ = j;
-            w = v + j * lB;
-            Numerics.poissonPmf(lambda * w, pmfN);
-          }
-          int pos = m - j * bMax;
-          waitMass += weight;
-          // K = pos + 1 + N for N < B - pos - 1; K = B otherwise.
-          double below = 0;
-          for (int n = 0; n < bMax - pos - 1; n++) {
-            kMass[pos + 1 + n] += weight * pmfN[n];
-            below += pmfN[n];
-          }
-          kMass[bMax] += weight * Math.max(0, 1 - below);
         }
       }
     }
     return new BatchDelays(idle, l[1], width, wait.cdf(), response.cdf());
   }
 
-  private static double service(double[] l, int x, int bMax) {
-    return l[x == 0 ? 1 : Math.min(x, bMax)];
+  /**
+   * The first {@code out.length} Poisson(mean) probabilities, as {@link Numerics#poissonPmf} but multiplying by the
+   * tabulated {@code inverse[j] = 1 / (j + 1)} instead of dividing.
+   */
+  private static void poissonPmf(double mean, double[] out, double[] inverse) {
+    if (mean >= 700) {
+      Numerics.poissonPmf(mean, out);
+      return;
+    }
+    double p = Math.exp(-mean);
+    for (int j = 0; j < out.length; j++) {
+      out[j] = p;
+      p *= mean * inverse[j];
+    }
+  }
+
+  /**
+   * The smallest K with {@code P(Poisson(mean) > K) < 1e-16}: the arrivals during one service that the exact models
+   * keep (searched below {@code mean + 12 sqrt(mean) + 25}, beyond which the tail is far smaller).
+   */
+  static int arrivalsBound(double mean) {
+    int generous = (int) Math.ceil(mean + 12 * Math.sqrt(mean) + 25);
+    double[] p = new double[generous + 1];
+    Numerics.poissonPmf(mean, p);
+    double tail = 0;
+    int k = generous;
+    while (k > 0 && tail + p[k] < 1e-16) {
+      tail += p[k];
+      k--;
+    }
+    return k;
   }
 
   /** The q-quantile of waiting time (0 when the idle atom covers q). */
@@ -196,18 +284,18 @@ final class BatchDelays {
 
   /** Masses on a uniform grid, with O(1) deposits of uniformly spread mass via a difference array. */
   private static final class Grid {
-    private final double width;
+    private final double invWidth;
     private final double[] direct = new double[BINS + 1];
     private final double[] slope = new double[BINS + 2];
 
     Grid(double width) {
-      this.width = width;
+      this.invWidth = 1 / width;
     }
 
     /** Adds {@code mass} spread uniformly over {@code [from, from + length]}. */
     void spread(double from, double length, double mass) {
-      double a = Math.max(0, from) / width;
-      double e = Math.max(0, from + length) / width;
+      double a = Math.max(0, from) * invWidth;
+      double e = Math.max(0, from + length) * invWidth;
       if (e >= BINS) {
         if (a >= BINS) {
           direct[BINS] += mass;

@@ -19,8 +19,10 @@ import java.util.function.Supplier;
  * {@code X' = X - b(X) + A(l(b(X)))}. Its stationary law π is computed on a truncated state space by the
  * Grassmann-Taksar-Heyman state-reduction algorithm (GTH, Oper. Res. 33, 1985), which needs no subtraction and is
  * numerically stable; the chain moves down by at most B and up by at most the Poisson support K, so the reduction
- * stays inside that band and costs O(N·B·K). The truncation level N puts the geometric tail, whose decay 1/γ solves
- * {@code B ln γ = λ l(B) (γ - 1)}, below 1e-14. Renewal-reward over departure cycles (length C = idle + l(b)) then
+ * stays inside that band and costs O(N·B·K). K is where the Poisson tail of the arrivals in one batch falls below
+ * 1e-16; the truncation level N puts the geometric tail, whose decay 1/γ solves {@code B ln γ = λ l(B) (γ - 1)},
+ * below 1e-13, and the mass beyond N, extrapolated from the solution, is checked to be below 1e-12 (else N grows and
+ * the chain is solved again). Renewal-reward over departure cycles (length C = idle + l(b)) then
  * gives exact figures:
  * <ul>
  *   <li>utilisation = P(wait) = E[l(b)] / E[C] (PASTA: an arrival waits iff the server is busy);
@@ -37,7 +39,10 @@ import java.util.function.Supplier;
  * result.
  */
 public final class BatchQueue implements QueueModel {
-  private static final double TAIL = 1e-14;
+  /** The geometric tail beyond the truncation level, by the decay rate alone. */
+  private static final double TAIL = 1e-13;
+  /** The most probability the truncated chain may hold in its top states (checked after solving). */
+  private static final double LOST_MASS = 1e-12;
   private static final int MAX_STATES = 200_000;
   /** The banded chain holds at most this many doubles (160 MB); larger problems go to the simulator. */
   private static final long MAX_BAND_ENTRIES = 20_000_000L;
@@ -185,31 +190,60 @@ public final class BatchQueue implements QueueModel {
     /**
      * Solves the chain, or returns null when the truncation would need more than {@link #MAX_STATES} states or
      * {@link #MAX_BAND_ENTRIES} stored transition probabilities.
+     *
+     * <p>Truncation: arrivals per batch are cut at {@code K}, where the Poisson tail (of the longest batch) falls below
+     * 1e-16; states at {@code N = L + B + K}, where {@code L} levels of the geometric tail {@code δ^x} fall by
+     * {@link #TAIL}. The mass beyond N is then estimated from the solution, {@code π_r δ^{N-r} / (1 - δ)} with
+     * {@code r = N - B - K}, and checked against {@link #LOST_MASS}; if it is larger, L is doubled and the chain
+     * solved again.
      */
     static Chain solve(double lambda, InstanceConfig config) {
       int bMax = config.maxBatch();
       double[] l = new double[bMax + 1];
+      double lMax = 0;
       for (int b = 1; b <= bMax; b++) {
         l[b] = config.latency().seconds(b);
+        lMax = Math.max(lMax, l[b]);
       }
-      double meanArrivalsFull = lambda * l[bMax];
-      int k = (int) Math.ceil(meanArrivalsFull + 12 * Math.sqrt(meanArrivalsFull) + 25);
-      double decay = 1 / Numerics.outerRoot(bMax, meanArrivalsFull);
+      int k = BatchDelays.arrivalsBound(lambda * lMax);
+      double decay = 1 / Numerics.outerRoot(bMax, lambda * l[bMax]);
       double levels = Math.log(TAIL) / Math.log(decay);
-      if (!(levels < MAX_STATES)) {
-        return null;
+      double[][] pmf = null;
+      while (true) {
+        // Sizes first: the band of n rows of B + K + 1 also bounds the B tables of K + 1 below.
+        if (!(levels + bMax + k < MAX_STATES)) {
+          return null;
+        }
+        int n = (int) Math.ceil(levels) + bMax + k;
+        if ((long) n * (bMax + k + 1) > MAX_BAND_ENTRIES) {
+          return null;
+        }
+        if (pmf == null) {
+          // Poisson pmfs of the arrivals during a batch of each size (only sizes 1..B occur).
+          pmf = new double[bMax + 1][];
+          for (int b = 1; b <= bMax; b++) {
+            pmf[b] = new double[k + 1];
+            Numerics.poissonPmf(lambda * l[b], pmf[b]);
+          }
+        }
+        double[] pi = stationary(n, bMax, k, pmf);
+        // The tail beyond N extrapolated from the state B + K below it (out of reach of the lumped top state's
+        // direct effect) at the asymptotic decay; conservative where the bulk there falls faster than the tail.
+        int ref = n - bMax - k;
+        double lost = pi[ref] * Math.pow(decay, bMax + k) / (1 - decay);
+        if (lost <= LOST_MASS) {
+          return figures(lambda, l, pi);
+        }
+        levels *= 2;
       }
-      int n = (int) Math.ceil(levels) + 2 * bMax + k;
+    }
+
+    /**
+     * The stationary law of the chain truncated to states 0..n-1 (arrivals beyond the top lumped into it) by GTH state
+     * reduction from the top state down, normalised to 1.
+     */
+    private static double[] stationary(int n, int bMax, int k, double[][] pmf) {
       int width = bMax + k + 1; // row x holds columns x - B .. x + K
-      if (n > MAX_STATES || (long) n * width > MAX_BAND_ENTRIES) {
-        return null;
-      }
-      // Poisson pmfs of the arrivals during a batch of each size (only sizes 1..B occur).
-      double[][] pmf = new double[bMax + 1][];
-      for (int b = 1; b <= bMax; b++) {
-        pmf[b] = new double[k + 1];
-        Numerics.poissonPmf(lambda * l[b], pmf[b]);
-      }
       double[][] band = new double[n][width];
       for (int x = 0; x < n; x++) {
         int b = x == 0 ? 1 : Math.min(x, bMax);
@@ -228,7 +262,6 @@ public final class BatchQueue implements QueueModel {
           band[x][n - 1 - x + bMax] += lumped; // n - 1 <= x + K whenever lumping happens
         }
       }
-      // GTH state reduction from the top state down.
       double[] out = new double[n];
       for (int s = n - 1; s >= 1; s--) {
         double[] row = band[s];
@@ -261,13 +294,22 @@ public final class BatchQueue implements QueueModel {
         pi[s] = acc / out[s];
         total += pi[s];
       }
+      for (int x = 0; x < n; x++) {
+        pi[x] /= total;
+      }
+      return pi;
+    }
+
+    /** Renewal-reward figures over departure cycles; see the class comment. */
+    private static Chain figures(double lambda, double[] l, double[] pi) {
+      int n = pi.length;
+      int bMax = l.length - 1;
       double cycle = 0;
       double busy = 0;
       double batch = 0;
       double area = 0;
       double served = 0;
       for (int x = 0; x < n; x++) {
-        pi[x] /= total;
         int b = x == 0 ? 1 : Math.min(x, bMax);
         int left = x == 0 ? 0 : x - b;
         double lb = l[b];

@@ -142,9 +142,12 @@ public final class QueueSimulator {
   private Replication replicate(double rate, SplittableRandom arrivalsRng, SplittableRandom serviceRng) {
     int warm = options.warmupCustomers();
     int total = warm + options.customersPerReplication();
-    double[] arrivals = new double[total];
+    // B - 1 unmeasured arrivals after the last measured one, so that every batch holding a measured request sees the
+    // arrivals that would join it or fill it (the max-queue-delay rule looks B - 1 requests ahead).
+    int generated = total + maxBatch - 1;
+    double[] arrivals = new double[generated];
     double clock = 0;
-    for (int i = 0; i < total; i++) {
+    for (int i = 0; i < generated; i++) {
       clock += -Math.log(1 - arrivalsRng.nextDouble()) / rate;
       arrivals[i] = clock;
     }
@@ -164,14 +167,13 @@ public final class QueueSimulator {
       double head = arrivals[next];
       double start;
       if (timeout > 0) {
-        int fullIndex = next + maxBatch - 1;
-        double fullAt = fullIndex < total ? arrivals[fullIndex] : Double.POSITIVE_INFINITY;
+        double fullAt = arrivals[next + maxBatch - 1];
         start = Math.max(serverFree, Math.min(head + timeout, fullAt));
       } else {
         start = Math.max(serverFree, head);
       }
       int end = next + 1;
-      int limit = Math.min(total, next + maxBatch);
+      int limit = next + maxBatch;
       while (end < limit && arrivals[end] <= start) {
         end++;
       }
@@ -182,10 +184,11 @@ public final class QueueSimulator {
       boolean measured = end > warm;
       if (measured) {
         int firstMeasured = Math.max(next, warm);
-        busy += duration * (end - firstMeasured) / size;
+        int lastMeasured = Math.min(end, total); // exclusive
+        busy += duration * (lastMeasured - firstMeasured) / size;
         batches++;
         batchedCustomers += size;
-        for (int i = firstMeasured; i < end; i++) {
+        for (int i = firstMeasured; i < lastMeasured; i++) {
           double w = start - arrivals[i];
           if (w > 0) {
             waited++;

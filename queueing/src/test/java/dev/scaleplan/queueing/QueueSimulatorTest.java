@@ -94,4 +94,22 @@ class QueueSimulatorTest {
     assertEquals(p / rate / (1 + p), m.meanWait().value(), t * 1e-3);
     assertTrue(m.meanBatchSize().orElseThrow().value() < 1.01);
   }
+
+  /**
+   * A batch that holds out for B = 10 requests (T far beyond any gap, service negligible) starts at its 10th arrival,
+   * so the request in position p waits the 9 - p remaining inter-arrival times: mean wait 4.5 / λ, every batch full.
+   * 1,005 customers per replication: the last measured batch must still fill from the arrivals after the
+   * replication's end instead of waiting T (which would add about 5 s to the mean wait and shrink one batch).
+   */
+  @Test
+  void maxQueueDelayBatchesFillToTheEndOfAReplication() {
+    double rate = 100;
+    QueueSimulator.Options options = new QueueSimulator.Options(1005, 10, 0, 0.999, 3);
+    QueueSimulator sim = QueueSimulator.of("batch", 1, 10, DispatchRule.maxQueueDelay(1000),
+        BatchServiceTime.deterministic(BatchLatency.affine(1e-9, 0)), 10 / 1e-9, options);
+    QueueMetrics m = sim.run(rate);
+    assertEquals(10, m.meanBatchSize().orElseThrow().value(), 0);
+    assertTrue(m.meanWait().covers(4.5 / rate), m.meanWait().toString());
+    assertTrue(m.meanWait().halfWidth() < 0.1 * 4.5 / rate, m.meanWait().toString());
+  }
 }

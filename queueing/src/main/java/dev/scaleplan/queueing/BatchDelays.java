@@ -1,5 +1,7 @@
 package dev.scaleplan.queueing;
 
+import java.util.Arrays;
+
 /**
  * The waiting- and response-time distributions of the one-server, work-conserving batching queue, from the
  * stationary law of its embedded departure chain ({@link BatchQueue.Chain}) by a tagged-request analysis.
@@ -94,7 +96,7 @@ final class BatchDelays {
       int xFrom = b;
       int xTo = b < bMax ? b : xHi;
       double groupMass = b == 1 ? pi[0] : 0;
-      for (int x = xFrom; x <= Math.min(xTo, pi.length - 1); x++) {
+      for (int x = xFrom; x <= xTo; x++) {
         groupMass += pi[x];
       }
       double service = l[b];
@@ -116,9 +118,10 @@ final class BatchDelays {
           }
         } else {
           mHi = (xTo - bMax) + arrivalsLength - 1;
-          java.util.Arrays.fill(ahead, 0, mHi + 1, 0.0);
+          Arrays.fill(ahead, 0, mHi + 1, 0.0);
           for (int x = xFrom; x <= xTo; x++) {
-            double mass = (x == bMax && b == 1 ? pi[0] + pi[x] : pi[x]) * toMass;
+            // With B = 1, state 0 (idle, then a batch of one) also leaves nobody waiting: it joins state 1.
+            double mass = (x == 1 && b == 1 ? pi[0] + pi[x] : pi[x]) * toMass;
             if (mass < NEGLIGIBLE * 1e-3) {
               continue;
             }

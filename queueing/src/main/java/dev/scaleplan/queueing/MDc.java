@@ -24,17 +24,19 @@ import dev.scaleplan.api.Checks;
  * <pre>
  *   P(W <= x) = Σ_{j=0}^{kc-1} e^{-λs} (λs)^j / j! · P(L <= kc - 1 - j).
  * </pre>
- * Integrating it over x gives the mean, using {@code ∫_0^D e^{-λs}(λs)^j/j! ds = P(A > j) / λ}:
- * {@code E[W] = Σ_k (D - Σ_{j<kc} P(A > j) P(L <= kc-1-j) / λ)}. Percentiles invert the distribution by root finding;
- * response time is W + D. All figures but the utilisation are {@link Method#NUMERICAL}.
+ * It is evaluated as the tail {@code P(W > x) = P(A_s >= kc) + Σ_{j<kc} e^{-λs} (λs)^j / j! · P(L > kc - 1 - j)}
+ * (A_s ~ Poisson(λs)), with Poisson terms from Loader's saddle-point form, so small tails keep their relative
+ * accuracy. At c = 1, x = 0 it gives {@code e^{-ρ} P(L = 0) = 1 - ρ}. Integrating the tail over x, with
+ * {@code ∫_0^D e^{-λs}(λs)^j/j! ds = P(A > j) / λ} (A ~ Poisson(λD)), gives the mean as a sum of positive terms:
+ * {@code E[W] = (Σ_{j >= c} P(A > j) floor(j/c) + Σ_n P(L > n) Σ_{i >= 0} P(A > c - 1 - (n mod c) + ic)) / λ}
+ * (equal to {@code E[L] / λ} by Little's law; at c = 1 it reduces to Pollaczek-Khinchine). Percentiles invert the
+ * tail by Brent's method; response time is W + D. All figures but the utilisation are {@link Method#NUMERICAL}.
  */
 public final class MDc implements QueueModel {
-  private static final double ROUNDING = 1e-12;
-
   private final double arrivalRate;
   private final int servers;
   private final double serviceSeconds;
-  private double[] cdf; // P(L <= n), n = 0..cdf.length-1; 1 beyond
+  private double[] tail; // P(L > n), n = 0..tail.length-1; 0 beyond
 
   private MDc(double arrivalRate, int servers, double serviceSeconds) {
     this.arrivalRate = Checks.nonNegative("arrival rate (requests/s)", arrivalRate);
@@ -78,7 +80,7 @@ public final class MDc implements QueueModel {
           .responsePercentiles(p -> Estimate.exact(serviceSeconds))
           .build();
     }
-    double probWait = Math.max(0, 1 - waitCdf(0));
+    double probWait = waitTail(0);
     double meanWait = meanWait();
     return QueueMetrics.builder(name(), arrivalRate)
         .utilization(Estimate.exact(rho))
@@ -91,112 +93,223 @@ public final class MDc implements QueueModel {
         .build();
   }
 
-  /** {@code P(W <= t)}, the waiting-time distribution function (0 for t < 0; 0 everywhere when unstable). */
+  /**
+   * {@code P(W <= t)}, the waiting-time distribution function: 0 for t < 0, 0 everywhere when unstable, 1 at
+   * {@code t = +∞}; NaN for NaN.
+   */
   public double waitCdf(double t) {
-    if (utilization() >= 1 || t < 0) {
-      return 0;
+    if (Double.isNaN(t)) {
+      return Double.NaN;
     }
-    if (arrivalRate == 0) {
+    return t < 0 || utilization() >= 1 ? 0 : 1 - waitTail(t);
+  }
+
+  /**
+   * {@code P(W > t)}: 1 for t < 0 and everywhere when unstable, 0 at {@code t = +∞}; NaN for NaN. Evaluated in the
+   * tail form {@code P(A_s >= kc) + Σ_j P(A_s = j) P(L > kc - 1 - j)}, so small tails keep their relative accuracy
+   * (down to about 1e-18, where the tail of L is cut off).
+   */
+  public double waitTail(double t) {
+    if (Double.isNaN(t)) {
+      return Double.NaN;
+    }
+    if (t < 0 || utilization() >= 1) {
       return 1;
     }
-    double[] f = queueCdf();
-    long k = (long) Math.floor(t / serviceSeconds) + 1;
-    double s = k * serviceSeconds - t;
-    long terms = k * servers;
-    double[] pmf = new double[(int) terms];
-    Numerics.poissonPmf(arrivalRate * s, pmf);
-    double sum = 0;
-    for (int j = 0; j < terms; j++) {
-      int idx = (int) terms - 1 - j;
-      sum += pmf[j] * (idx < f.length ? f[idx] : 1);
+    if (arrivalRate == 0 || t == Double.POSITIVE_INFINITY) {
+      return 0;
     }
-    return Math.min(1, sum);
+    double[] g = queueTail();
+    double k = Math.floor(t / serviceSeconds) + 1;
+    double a = arrivalRate * serviceSeconds;
+    // Every Poisson term left in the sum has j >= kc - len > a + 40 sqrt(a) + 60: below e^{-800}.
+    if (k * servers - g.length > a + 40 * Math.sqrt(a) + 60) {
+      return 0;
+    }
+    long m = (long) k * servers; // kc, the arrivals that must have come in the s before the request
+    double s = Math.min(serviceSeconds, Math.max(0, k * serviceSeconds - t));
+    double mu = arrivalRate * s;
+    if (mu == 0) {
+      return m - 1 < g.length ? g[(int) (m - 1)] : 0;
+    }
+    double upper = poissonUpperTail(mu, m); // m >= c > a >= mu: a right tail
+    long lo = Math.max(0, m - g.length);
+    long anchor = Math.max(lo, Math.min(m - 1, (long) Math.floor(mu))); // the largest Poisson term in [lo, m)
+    double pa = Math.exp(logPoissonPmf(anchor, mu));
+    double sum = pa * g[(int) (m - 1 - anchor)];
+    // Away from the anchor the Poisson terms only fall; stop once they are lost in the rounding of the total.
+    double p = pa;
+    for (long j = anchor + 1; j < m && p > 0; j++) {
+      p *= mu / j;
+      sum += p * g[(int) (m - 1 - j)];
+      if (p < 1e-18 * (sum + upper)) {
+        break;
+      }
+    }
+    p = pa;
+    for (long j = anchor; j > lo && p > 0; j--) {
+      p *= j / mu; // now P(A = j - 1)
+      sum += p * g[(int) (m - j)];
+      if (p < 1e-18 * (sum + upper)) {
+        break;
+      }
+    }
+    return Math.min(1, upper + sum);
   }
 
   private double waitQuantile(double q) {
-    return Quantiles.fromTail(t -> 1 - waitCdf(t), q, serviceSeconds);
+    return Quantiles.fromTail(this::waitTail, q, serviceSeconds);
   }
 
+  /**
+   * {@code E[W] = (1/λ) (Σ_{j >= c} P(A > j) floor(j/c) + Σ_n P(L > n) T(c - 1 - n mod c))} with A ~ Poisson(λD) and
+   * {@code T(r) = Σ_{i >= 0} P(A > r + ic)}: the waiting-time tail integrated over each interval of length D
+   * ({@code ∫_0^D P(A_s = j) ds = P(A > j) / λ} and {@code ∫_0^D P(A_s >= kc) ds = E[(A - kc)^+] / λ}), summed over
+   * k by collecting the terms of each n. No subtraction: every term is a positive product.
+   */
   private double meanWait() {
-    double[] f = queueCdf();
+    double[] g = queueTail();
     double a = arrivalRate * serviceSeconds;
-    double total = 0;
-    double[] above = null; // P(A > j)
-    for (long k = 1; ; k++) {
-      long terms = k * servers;
-      if (above == null || above.length < terms) {
-        above = poissonTail(a, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(terms, 2L * (above == null ? 0
-            : above.length))));
-      }
+    int c = servers;
+    double[] above = poissonRightTails(a, (int) Math.ceil(a + 15 * Math.sqrt(a) + 50)); // P(A > j); ~e^{-100} after
+    double first = 0;
+    for (int j = c; j < above.length; j++) {
+      first += above[j] * (j / c);
+    }
+    double second = 0;
+    int rounds = Math.min(c, g.length);
+    double[] t = new double[rounds]; // T(c - 1 - r) for r = n mod c < rounds
+    for (int r = 0; r < rounds; r++) {
       double sum = 0;
-      for (long j = 0; j < terms; j++) {
-        long idx = terms - 1 - j;
-        sum += above[(int) j] * (idx < f.length ? f[(int) idx] : 1);
+      for (long j = c - 1 - r; j < above.length; j += c) {
+        sum += above[(int) j];
       }
-      double term = serviceSeconds - sum / arrivalRate;
-      if (term > 0) {
-        total += term;
-      }
-      // Each term is at most D P(W > (k-1)D); once the distribution function of L is exhausted the terms fall
-      // geometrically, and below 1e-12 D they are lost in the rounding of the k c products summed for them.
-      boolean pastQueue = (k - 1) * servers >= f.length;
-      if (pastQueue && (term <= ROUNDING * serviceSeconds
-          || k * servers - f.length > a + 40 * Math.sqrt(a) + 50)) { // every F and Poisson term is 1 to rounding
-        return total;
-      }
-      if (k > 10_000_000) {
-        throw new IllegalStateException("The M/D/c mean wait did not converge (λ=" + arrivalRate + ").");
+      t[r] = sum;
+    }
+    for (int n = 0; n < g.length; n++) {
+      second += g[n] * t[n % c];
+    }
+    return (first + second) / arrivalRate;
+  }
+
+  /** {@code P(Poisson(mean) > j)} for j = 0..n-1, summed from the right so that small tails stay accurate. */
+  private static double[] poissonRightTails(double mean, int n) {
+    double[] pmf = new double[n + 1];
+    int mode = Math.min(n, (int) Math.floor(mean));
+    double p = Math.exp(logPoissonPmf(mode, mean));
+    pmf[mode] = p;
+    for (int j = mode + 1; j <= n; j++) {
+      p *= mean / j;
+      pmf[j] = p;
+    }
+    p = pmf[mode];
+    for (int j = mode; j > 0; j--) {
+      p *= j / mean;
+      pmf[j - 1] = p;
+    }
+    double[] above = new double[n];
+    double cum = pmf[n];
+    for (int j = n - 1; j >= 0; j--) {
+      above[j] = cum;
+      cum += pmf[j];
+    }
+    return above;
+  }
+
+  /** {@code P(Poisson(mu) >= m)} for {@code m > mu}, summed from m upwards. */
+  private static double poissonUpperTail(double mu, long m) {
+    double p = Math.exp(logPoissonPmf(m, mu));
+    double sum = 0;
+    for (long j = m; p > 0; j++) {
+      sum += p;
+      p *= mu / (j + 1);
+      if (p < 1e-18 * sum) {
+        break;
       }
     }
+    return sum;
   }
 
-  /** {@code P(Poisson(mean) > j)} for j = 0..n-1. */
-  private static double[] poissonTail(double mean, int n) {
-    double[] tail = new double[n];
-    Numerics.poissonPmf(mean, tail);
-    double cum = 0;
-    for (int j = 0; j < n; j++) {
-      cum += tail[j];
-      tail[j] = Math.max(0, 1 - cum);
+  /**
+   * {@code ln P(Poisson(mu) = x)} to about 1e-15 relative in the probability, for every x and mu, by Loader's
+   * saddle-point form {@code -stirlerr(x) - bd0(x, mu) - ln(2πx)/2} (C. Loader, "Fast and accurate computation of
+   * binomial probabilities", 2000; the form R's dpois uses).
+   */
+  static double logPoissonPmf(long x, double mu) {
+    if (x == 0) {
+      return -mu;
+    }
+    return -stirlingError(x) - deviance(x, mu) - 0.5 * Math.log(2 * Math.PI * x);
+  }
+
+  /** {@code ln x! - (x + 1/2) ln x + x - ln sqrt(2π)}. */
+  private static double stirlingError(long x) {
+    if (x <= 15) {
+      double factorial = 1;
+      for (int i = 2; i <= x; i++) {
+        factorial *= i; // exact below 2^53
+      }
+      return Math.log(factorial) - (x + 0.5) * Math.log(x) + x - 0.5 * Math.log(2 * Math.PI);
+    }
+    double n = x;
+    double n2 = n * n;
+    return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - 1.0 / (1188 * n2)) / n2) / n2) / n2) / n;
+  }
+
+  /** {@code x ln(x/mu) + mu - x}, by its series when x is near mu (where the direct form cancels). */
+  private static double deviance(double x, double mu) {
+    if (Math.abs(x - mu) < 0.1 * (x + mu)) {
+      double v = (x - mu) / (x + mu);
+      double s = (x - mu) * v;
+      double ej = 2 * x * v;
+      double v2 = v * v;
+      for (int j = 1; j < 1000; j++) {
+        ej *= v2;
+        double next = s + ej / (2 * j + 1);
+        if (next == s) {
+          return s;
+        }
+        s = next;
+      }
+      return s;
+    }
+    return x * Math.log(x / mu) + mu - x;
+  }
+
+  /** The tail of L, computed once per instance. */
+  private synchronized double[] queueTail() {
+    if (tail == null) {
+      tail = solveQueue(arrivalRate * serviceSeconds, servers);
     }
     return tail;
-  }
-
-  /** The distribution function of L, computed once per instance. */
-  private synchronized double[] queueCdf() {
-    if (cdf == null) {
-      cdf = solveQueue(arrivalRate * serviceSeconds, servers);
-    }
-    return cdf;
   }
 
   /** Target for the aliasing error of the inversion and for the mass beyond the computed range. */
   private static final double ALIASING = 1e-15;
 
   /**
-   * P(L <= n) for n = 0..N-1, where P(L >= N) is below 1e-15; P(L <= n) = 1 beyond. The probabilities of
-   * {@link #queuePmf} sum to 1 to about 1e-13 at c = 1000 (checked in the tests); what is left over is rounding, so
-   * they are renormalised to make the distribution function end at exactly 1.
+   * {@code P(L > n)} for n = 0..len-1, 0 beyond (the entries below 1e-20 at the end are dropped). The probabilities
+   * of {@link #queuePmf} sum to 1 to about 1e-13 at c = 1000 (checked in the tests); what is left over is rounding, so
+   * they are renormalised, and the tail is summed from the right so that it keeps its relative accuracy.
    */
   static double[] solveQueue(double a, int c) {
     double[] pmf = queuePmf(a, c);
     int n = pmf.length;
-    double[] f = new double[n];
+    double mass = 0;
+    for (double p : pmf) {
+      mass += p;
+    }
+    double[] g = new double[n];
     double cum = 0;
-    for (int k = 0; k < n; k++) {
+    for (int k = n - 1; k >= 0; k--) {
+      g[k] = cum / mass;
       cum += pmf[k];
-      f[k] = cum;
     }
-    double mass = f[n - 1];
-    for (int k = 0; k < n; k++) {
-      f[k] = Math.min(1, f[k] / mass);
-    }
-    // Trim the range where the distribution function has reached 1 to rounding.
     int last = n;
-    while (last > 1 && f[last - 1] >= 1 - 1e-15 && f[last - 2] >= 1 - 1e-15) {
+    while (last > 1 && g[last - 1] < 1e-20) {
       last--;
     }
-    return java.util.Arrays.copyOf(f, last);
+    return java.util.Arrays.copyOf(g, last);
   }
 
   /**

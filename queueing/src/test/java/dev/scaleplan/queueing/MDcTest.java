@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.apache.commons.math3.special.Gamma;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -121,17 +122,166 @@ class MDcTest {
 
   @Test
   void thousandServersNearSaturation() {
-    QueueMetrics m = MDc.of(990, 1000, 1).metrics();
+    MDc q = MDc.of(990, 1000, 1);
+    QueueMetrics m = q.metrics();
     assertTrue(m.stable());
     assertTrue(m.meanWait().value() > 0 && m.meanWait().value() < 1, m.toString());
+    assertTrue(Double.isFinite(m.waitP99().value()) && m.waitP99().value() > 0, m.toString());
+    // Deterministic service waits less than exponential service of the same mean (M/M/c, Erlang C).
+    double mmc = MMc.of(990, 1000, 1).metrics().meanWait().value();
+    assertTrue(m.meanWait().value() < mmc, m.meanWait().value() + " vs M/M/c " + mmc);
+    assertTrue(m.waitP99().value() < MMc.of(990, 1000, 1).metrics().waitP99().value());
     double previous = -1;
-    for (double rate = 900; rate < 1000; rate += 10) {
+    for (double rate = 900; rate < 1000; rate += 5) {
       double p99 = MDc.of(rate, 1000, 1).metrics().waitP99().value();
       assertTrue(p99 >= previous, "p99 non-decreasing in λ at " + rate);
       previous = p99;
     }
-    double[] f = MDc.solveQueue(990, 1000);
-    assertEquals(1, f[f.length - 1], 1e-15, "the distribution function ends at 1");
+    double[] tail = MDc.solveQueue(990, 1000);
+    assertTrue(tail[tail.length - 1] < 1e-15, "the tail of L is exhausted");
+  }
+
+  /**
+   * An independent formula for the mean: by Spitzer's identity the maximum L of the walk with steps A - c has
+   * {@code E[L] = Σ_{n>=1} E[(X_n - nc)^+] / n}, X_n ~ Poisson(nλD), and Little's law gives
+   * {@code E[W] = E[L]/λ = D Σ_{n>=1} (P(X_n >= nc) - P(X_n >= nc + 1) / ρ)}: Crommelin's (1932) series for the M/D/c
+   * mean delay. Summed here with Poisson probabilities from commons-math's log-gamma, independently of the model's
+   * roots, inversion and Poisson code; the terms fall like e^{-n c (ρ - 1 - ln ρ)}.
+   */
+  @ParameterizedTest
+  @CsvSource({"1, 0.5", "2, 0.8", "5, 0.9", "10, 0.95", "50, 0.9", "100, 0.99", "1000, 0.9", "1000, 0.99"})
+  void meanMatchesCrommelinSeries(int c, double rho) {
+    double a = rho * c;
+    double decay = c * (rho - 1 - Math.log(rho));
+    double total = 0;
+    for (int n = 1; ; n++) {
+      double mu = n * a;
+      long m = (long) n * c;
+      double pm = Math.exp(-mu + m * Math.log(mu) - Gamma.logGamma(m + 1.0));
+      double above = 0; // P(X_n >= m + 1)
+      double p = pm * mu / (m + 1);
+      for (long j = m + 1; p > 0 && p >= 1e-18 * above; j++) {
+        above += p;
+        p *= mu / (j + 1);
+      }
+      double term = pm + above * (1 - 1 / rho); // P(X >= m) - P(X >= m + 1) / ρ
+      total += term;
+      if (term / -Math.expm1(-decay) < 1e-13 * total) {
+        break;
+      }
+    }
+    double mean = MDc.of(a, c, 1).metrics().meanWait().value();
+    assertEquals(total, mean, 1e-9 * total, "c " + c + ", ρ " + rho);
+  }
+
+  /**
+   * Brute force on the number in system N: the Crommelin chain {@code N' = max(N - c, 0) + Poisson(λD)} iterated
+   * from empty until it stops moving (1e-15), on states 0..c + a + 40 sqrt(a) + 400. Then P(W > 0) = P(N >= c) by PASTA
+   * and E[W] = E[(N - c)^+] / λ by Little's law. Independent of the generating function and of Franx's formula.
+   */
+  @ParameterizedTest
+  @CsvSource({"1, 0.7", "3, 0.8", "10, 0.9", "30, 0.85"})
+  void agreesWithPowerIterationOfTheChain(int c, double rho) {
+    double a = rho * c;
+    int states = (int) (c + a + 40 * Math.sqrt(a) + 400);
+    int width = (int) (a + 40 * Math.sqrt(a) + 50);
+    double[] pois = new double[width];
+    for (int j = 0; j < width; j++) {
+      pois[j] = Math.exp(-a + j * Math.log(a) - Gamma.logGamma(j + 1.0));
+    }
+    double[] pi = new double[states];
+    pi[0] = 1;
+    for (int it = 0; it < 100_000; it++) {
+      double[] l = new double[states]; // distribution of max(N - c, 0)
+      for (int i = 0; i < states; i++) {
+        l[Math.max(i - c, 0)] += pi[i];
+      }
+      double[] next = new double[states];
+      for (int k = 0; k < states; k++) {
+        if (l[k] == 0) {
+          continue;
+        }
+        for (int j = 0; j < width && k + j < states; j++) {
+          next[k + j] += l[k] * pois[j];
+        }
+      }
+      double mass = 0;
+      for (double v : next) {
+        mass += v;
+      }
+      double change = 0;
+      for (int i = 0; i < states; i++) {
+        next[i] /= mass;
+        change += Math.abs(next[i] - pi[i]);
+      }
+      pi = next;
+      if (change < 1e-15) {
+        break;
+      }
+    }
+    double busy = 0;
+    double queued = 0;
+    for (int i = c; i < states; i++) {
+      busy += pi[i];
+      queued += (i - c) * pi[i];
+    }
+    MDc q = MDc.of(a, c, 1);
+    QueueMetrics m = q.metrics();
+    assertEquals(busy, m.probWait().value(), 1e-10, "P(W > 0), c " + c + ", ρ " + rho);
+    assertEquals(queued / a, m.meanWait().value(), 1e-9 * queued / a, "E[W], c " + c + ", ρ " + rho);
+  }
+
+  /** The mean is E[L]/λ (Little), and far below saturation Pollaczek-Khinchine keeps its relative accuracy at c = 1. */
+  @Test
+  void meanIsLittlesLawAndAccurateAtLowLoad() {
+    for (double rho : new double[] {1e-4, 0.01, 0.3}) {
+      assertEquals(rho / (2 * (1 - rho)), MDc.of(rho, 1, 1).metrics().meanWait().value(), 1e-9 * rho, "ρ " + rho);
+    }
+    for (int c : new int[] {2, 20, 200}) {
+      double a = 0.9 * c;
+      double[] tail = MDc.solveQueue(a, c);
+      double lq = 0;
+      for (double g : tail) {
+        lq += g; // E[L] = Σ P(L > n)
+      }
+      assertEquals(lq / a, MDc.of(a, c, 1).metrics().meanWait().value(), 1e-10 * lq / a, "c " + c);
+    }
+  }
+
+  /** The tail and the distribution function at the edges: far out, at infinity, NaN, and their sum. */
+  @Test
+  void tailEdges() {
+    MDc q = MDc.of(900, 1000, 1);
+    assertEquals(1, q.waitCdf(1e3), 0); // E[W] is about 5e-6 here
+    assertEquals(1, q.waitCdf(1e9), 0); // no k c-sized arrays for huge t
+    assertEquals(0, q.waitTail(1e9), 0);
+    assertEquals(1, q.waitCdf(Double.POSITIVE_INFINITY), 0);
+    assertTrue(Double.isNaN(q.waitCdf(Double.NaN)));
+    assertEquals(0, q.waitCdf(-1e-9), 0);
+    assertEquals(1, q.waitTail(-1), 0);
+    MDc r = MDc.of(9, 10, 0.1);
+    for (double t : new double[] {0, 0.05, 0.1, 0.1 + 1e-12, 0.35, 1, 3}) {
+      assertEquals(1, r.waitCdf(t) + r.waitTail(t), 1e-15, "t " + t);
+    }
+    // Continuous across multiples of D (the formula switches k there).
+    assertEquals(r.waitTail(0.2), r.waitTail(Math.nextDown(0.2)), 1e-12);
+    // The tail keeps relative accuracy far out: the M/D/1 tail falls like z0^{-x/D}, z0 > 1 the root of
+    // z = e^{ρ(z-1)} (the dominant pole of the generating function; e.g. Tijms 2003, §9.4 on geometric tails), so the
+    // ratio over one D tends to 1/z0; checked at tails of about 1e-11 and 1e-14.
+    double rho = 0.5;
+    double lo = 1.5;
+    double hi = 10;
+    for (int i = 0; i < 200; i++) {
+      double mid = 0.5 * (lo + hi);
+      if (mid < Math.exp(rho * (mid - 1))) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    MDc one = MDc.of(rho, 1, 1);
+    assertEquals(1 / lo, one.waitTail(21) / one.waitTail(20), 1e-8);
+    assertEquals(1 / lo, one.waitTail(26) / one.waitTail(25), 1e-8);
   }
 
   /**

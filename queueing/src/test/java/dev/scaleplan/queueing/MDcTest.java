@@ -144,8 +144,8 @@ class MDcTest {
   /**
    * An independent formula for the mean: by Spitzer's identity the maximum L of the walk with steps A - c has
    * {@code E[L] = Σ_{n>=1} E[(X_n - nc)^+] / n}, X_n ~ Poisson(nλD), and Little's law gives
-   * {@code E[W] = E[L]/λ = D Σ_{n>=1} (P(X_n >= nc) - P(X_n >= nc + 1) / ρ)}: Crommelin's (1932) series for the M/D/c
-   * mean delay. Summed here with Poisson probabilities from commons-math's log-gamma, independently of the model's
+   * {@code E[W] = E[L]/λ = D Σ_{n>=1} (P(X_n >= nc) - P(X_n >= nc + 1) / ρ)}; the expected values come from this
+   * derivation (the series has the form usually credited to Crommelin, 1932, which we could not read to confirm). Summed here with Poisson probabilities from commons-math's log-gamma, independently of the model's
    * roots, inversion and Poisson code; the terms fall like e^{-n c (ρ - 1 - ln ρ)}.
    */
   @ParameterizedTest

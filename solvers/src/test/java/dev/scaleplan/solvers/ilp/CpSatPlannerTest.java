@@ -1,0 +1,98 @@
+package dev.scaleplan.solvers.ilp;
+
+import static dev.scaleplan.solvers.scaling.Options.option;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.scaleplan.api.Slo;
+import dev.scaleplan.solvers.scaling.BruteForce;
+import dev.scaleplan.solvers.scaling.Cluster;
+import dev.scaleplan.solvers.scaling.CostModel;
+import dev.scaleplan.solvers.scaling.InstanceOption;
+import dev.scaleplan.solvers.scaling.ScalingPlan;
+import dev.scaleplan.solvers.scaling.ScalingProblem;
+import dev.scaleplan.solvers.scaling.TargetDp;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class CpSatPlannerTest {
+  private static final Slo SLO = Slo.of(99, 0.05);
+  private static final IlpOptions ONE_WORKER = new IlpOptions(10, 1, 1);
+
+  @Test
+  void hostLimitsBindWhereTheDpCannotSeeThem() {
+    // By hand: demand 700; an 8-GPU instance gives 800 (best per GPU), a 1-GPU one 90.
+    // Without hosts the DP takes one 8-GPU instance (8 GPUs). On two 4-GPU hosts the 8-GPU option fits nowhere,
+    // so the ILP needs 8 x 1-GPU = 720 (8 GPUs, both hosts full).
+    InstanceOption small = option("A100", 1, 1, 90);
+    InstanceOption big = option("A100", 1, 8, 800);
+    ScalingProblem p = ScalingProblem.of(List.of(small, big), 700, SLO);
+    assertEquals(List.of(new ScalingPlan.Group(big, 1, "")), TargetDp.solve(p).groups());
+    ScalingPlan ilp = CpSatPlanner.solve(p, Cluster.uniform("h", "A100", 2, 4), ONE_WORKER);
+    assertEquals(ScalingPlan.Status.OPTIMAL, ilp.status());
+    assertEquals(8, ilp.totalGpus());
+    assertEquals(8, ilp.instanceCount());
+    assertEquals(0, ilp.gap(), 0);
+    for (ScalingPlan.Group g : ilp.groups()) {
+      assertEquals(small, g.option());
+      assertEquals(4, g.count());
+    }
+  }
+
+  @Test
+  void clusterTooSmallAndBudgetAreReasons() {
+    InstanceOption a = option("A100", 1, 1, 100);
+    ScalingProblem p = ScalingProblem.of(List.of(a), 1000, SLO);
+    ScalingPlan small = CpSatPlanner.solve(p, Cluster.uniform("h", "A100", 1, 8), ONE_WORKER);
+    assertEquals(ScalingPlan.Status.INFEASIBLE, small.status());
+    assertTrue(small.reason().contains("too small"), small.reason());
+    ScalingPlan poor = CpSatPlanner.solve(p.withBudget(9), Cluster.uniform("h", "A100", 2, 8), ONE_WORKER);
+    assertEquals(ScalingPlan.Status.INFEASIBLE, poor.status());
+    assertTrue(poor.reason().contains("budget"), poor.reason());
+    ScalingPlan wrongType = CpSatPlanner.solve(p, Cluster.uniform("h", "H100", 4, 8), ONE_WORKER);
+    assertTrue(wrongType.reason().contains("GPU types"), wrongType.reason());
+    assertFalse(CpSatPlanner.solve(p.withRate(-1), Cluster.uniform("h", "A100", 2, 8), ONE_WORKER).feasible());
+  }
+
+  @Test
+  void heterogeneousTypesWithPrices() {
+    // By hand: demand 1000. A100: 200 per GPU at 3.0; T4: 50 per GPU at 0.5 (100 per unit price vs 66.7).
+    // Cheapest: 20 T4 GPUs = 10.0, but only 16 T4 GPUs exist (2 hosts x 8) = 800; the rest, 200, is one A100
+    // (3.0): total 8.0 + 3.0 = 11.0, against 5 A100 = 15.0.
+    InstanceOption a100 = option("A100", 1, 1, 200);
+    InstanceOption t4 = option("T4", 1, 1, 50);
+    ScalingProblem p = ScalingProblem.of(List.of(a100, t4), 1000, SLO)
+        .withCosts(CostModel.prices(Map.of("A100", 3.0, "T4", 0.5)));
+    Cluster c = Cluster.uniform("a", "A100", 2, 8).plus(Cluster.uniform("t", "T4", 2, 8));
+    ScalingPlan plan = CpSatPlanner.solve(p, c, ONE_WORKER);
+    assertEquals(ScalingPlan.Status.OPTIMAL, plan.status());
+    assertEquals(11.0, plan.totalCost(), 1e-9);
+    assertEquals(10.0, TargetDp.solve(p).totalCost(), 1e-9); // the DP ignores the T4 shortage
+  }
+
+  @Test
+  void agreesWithTheDpAndBruteForceWhereHostsNeverBind() {
+    // Hosts of 8 GPUs, enough of each type for any minimal plan: the ILP's problem is the DP's.
+    SplittableRandom rng = new SplittableRandom(7);
+    for (int t = 0; t < 60; t++) {
+      int n = 1 + rng.nextInt(4);
+      InstanceOption[] opts = new InstanceOption[n];
+      for (int i = 0; i < n; i++) {
+        opts[i] = option(rng.nextBoolean() ? "A" : "B", 1 << rng.nextInt(2), 1 << rng.nextInt(3),
+            Math.round(rng.nextDouble(1, 100) * 1000) / 1000.0);
+      }
+      ScalingProblem p = new ScalingProblem(List.of(opts), rng.nextDouble(1, 300), SLO, 1, rng.nextInt(3),
+          rng.nextBoolean() ? CostModel.gpus() : CostModel.prices(Map.of("A", 2.5, "B", 1.25)),
+          java.util.OptionalDouble.empty());
+      Cluster c = Cluster.uniform("a", "A", 80, 8).plus(Cluster.uniform("b", "B", 80, 8));
+      ScalingPlan dp = TargetDp.solve(p);
+      ScalingPlan ilp = CpSatPlanner.solve(p, c, ONE_WORKER);
+      assertEquals(ScalingPlan.Status.OPTIMAL, ilp.status(), "case " + t);
+      assertEquals(dp.totalCostUnits(), ilp.totalCostUnits(), "case " + t + " " + p);
+      assertEquals(BruteForce.minCostUnits(p), ilp.totalCostUnits(), "case " + t);
+    }
+  }
+}

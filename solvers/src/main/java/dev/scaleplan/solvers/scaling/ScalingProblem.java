@@ -99,7 +99,12 @@ public record ScalingProblem(
 
   /** An option's capacity in capacity units, rounded down. */
   public static long capacityUnits(InstanceOption option) {
-    return (long) Math.floor(option.capacityPerSecond() / CAPACITY_UNIT + 1e-9);
+    return capacityUnitsOf(option.capacityPerSecond());
+  }
+
+  /** A capacity in requests per second as capacity units, rounded down. */
+  public static long capacityUnitsOf(double ratePerSecond) {
+    return (long) Math.floor(ratePerSecond / CAPACITY_UNIT + 1e-9);
   }
 
   /** The budget in integer cost units (rounded down), or {@code Long.MAX_VALUE} without a budget. */

@@ -8,16 +8,20 @@ import java.util.Objects;
 
 /**
  * One kind of instance the planner may run: a GPU type, the GPUs one replica spans (its parallel degree), how many
- * replicas share the instance's queue, the batch cap and dispatch rule (in {@link #config()}), and the capacity the
+ * replicas the instance runs ({@code config.servers()}), the batch cap and dispatch rule, and the capacity the
  * queueing module computed for it under the SLO.
  *
- * <p>The instance occupies {@code parallelDegree * config.servers()} GPUs of one type. Vertical scaling moves an
- * instance to an option of the same GPU type and parallel degree with more replicas (more GPUs in place); horizontal
+ * <p>The instance occupies {@code parallelDegree * replicas} GPUs of one type on one host. Its replicas each keep
+ * their own batching queue behind an even split of the instance's traffic (a Poisson stream split at random stays
+ * Poisson), so the instance's capacity is exactly {@code replicas} times one replica's. Pooling the replicas behind one
+ * queue would serve a little more, but no exact model of a multi-server batching queue is at hand and simulating one
+ * near saturation overstates it, so the planner does not count on it. Vertical scaling moves an instance to an option
+ * of the same family with more replicas (more GPUs in place, no parameter load from outside the host); horizontal
  * scaling adds instances.
  *
  * @param gpuType the GPU type, as the profile names it
  * @param parallelDegree GPUs per replica (tensor-parallel degree), at least 1
- * @param config the queueing view of the instance: replicas (servers), max batch, batch latency, dispatch rule
+ * @param config the instance: replicas ({@code servers}), max batch, batch latency of one replica, dispatch rule
  * @param capacityPerSecond the largest Poisson arrival rate at which the instance meets the SLO, above 0
  * @param capacityMethod how that capacity was computed (numerical for one work-conserving replica, simulated else)
  */
@@ -42,6 +46,11 @@ public record InstanceOption(
   /** Replicas sharing the instance's queue. */
   public int replicas() {
     return config.servers();
+  }
+
+  /** The queue of one replica (the same batch cap, latency and dispatch rule, one server). */
+  public InstanceConfig replicaConfig() {
+    return new InstanceConfig(1, config.maxBatch(), config.latency(), config.dispatch());
   }
 
   /** The batch cap. */

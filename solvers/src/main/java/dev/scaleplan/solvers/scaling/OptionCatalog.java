@@ -13,7 +13,6 @@ import dev.scaleplan.queueing.CapacityResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -22,11 +21,12 @@ import java.util.TreeSet;
 /**
  * The instance options of a model under an SLO, from its latency profile and the queueing module's capacity
  * inversion: for every measured (GPU type, parallel degree) curve, the batch cap with the greatest capacity for one
- * replica, then the same batch cap with more replicas behind one queue (vertical scaling in place).
+ * replica, then the same batch cap with more replicas (vertical scaling in place).
  *
- * <p>A replica's capacity is exact to the batch chain's tolerance ({@code Capacity.of}, numerical); several replicas
- * behind one queue are simulated with common random numbers, so their capacity carries simulation noise. Curves whose
- * every batch cap misses the SLO even when idle are listed as rejected, with the reason.
+ * <p>A replica's capacity is numerical ({@code Capacity.of} on the batch chain, to a relative 1e-4 of saturation,
+ * rounded down); an instance of {@code r} replicas, each with its own queue behind an even split, has exactly
+ * {@code r} times that (see {@link InstanceOption}). Curves whose every batch cap misses the SLO even when idle are
+ * listed as rejected, with the reason.
  */
 public final class OptionCatalog {
   private OptionCatalog() {}
@@ -64,9 +64,9 @@ public final class OptionCatalog {
       Objects.requireNonNull(statistic, "statistic");
     }
 
-    /** Batch phase, replicas 1, 2 and 4, every power-of-two batch cap, work-conserving, every GPU type, means. */
+    /** Batch phase, replicas 1, 2, 4 and 8, every power-of-two batch cap, work-conserving, every GPU type, means. */
     public static Spec defaults() {
-      return new Spec(Phase.BATCH, List.of(1, 2, 4), List.of(), DispatchRule.workConserving(), Set.of(),
+      return new Spec(Phase.BATCH, List.of(1, 2, 4, 8), List.of(), DispatchRule.workConserving(), Set.of(),
           LatencyCurve.Statistic.MEAN);
     }
 
@@ -156,14 +156,15 @@ public final class OptionCatalog {
       if (!replicas.contains(1)) {
         replicas.add(0, 1);
       }
-      List<InstanceOption> forKey = replicas.parallelStream().map(r -> {
-        InstanceConfig config = new InstanceConfig(r, b, latency, spec.dispatch());
-        CapacityResult c = r == 1 ? one.get(caps.indexOf(b)) : Capacity.of(config, slo);
-        return c.feasible() && c.maxRatePerSecond() > 0
-            ? new InstanceOption(key.gpuType(), key.parallelDegree(), config, c.maxRatePerSecond(), c.method())
-            : null;
-      }).filter(Objects::nonNull).toList();
-      options.addAll(forKey);
+      CapacityResult c = one.get(bestIndex);
+      if (c.maxRatePerSecond() <= 0) {
+        rejected.add(new Rejected(key.toString(), "the capacity under the SLO rounds to 0 requests/s"));
+        continue;
+      }
+      for (int r : replicas) {
+        options.add(new InstanceOption(key.gpuType(), key.parallelDegree(),
+            new InstanceConfig(r, b, latency, spec.dispatch()), r * c.maxRatePerSecond(), c.method()));
+      }
     }
     if (!anyCurve) {
       rejected.add(new Rejected(profile.model(), "the profile has no " + spec.phase().label() + " curve"
@@ -189,9 +190,5 @@ public final class OptionCatalog {
       }
     }
     return caps;
-  }
-
-  static String describe(InstanceOption o) {
-    return String.format(Locale.ROOT, "%s: %d GPUs, %.1f req/s", o.label(), o.gpus(), o.capacityPerSecond());
   }
 }

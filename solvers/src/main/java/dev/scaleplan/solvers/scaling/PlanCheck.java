@@ -18,8 +18,9 @@ import java.util.Objects;
  *
  * <p>With total capacity {@code C >= rate}, an instance of capacity {@code c_i} receives {@code rate * c_i / C <=
  * c_i}, and since response percentiles do not decrease with the rate, it meets the SLO; this class checks that claim
- * independently, with the same queue model the capacity search used (numerical for one work-conserving replica,
- * simulated with {@link Capacity#SEARCH_SIMULATION}'s common random numbers otherwise).
+ * independently: each of the instance's replicas receives an even part of its share and is evaluated by the batch
+ * queue model at that rate (numerical for a work-conserving replica, simulated with
+ * {@link Capacity#SEARCH_SIMULATION}'s common random numbers for a delayed dispatch rule).
  */
 public final class PlanCheck {
   private PlanCheck() {}
@@ -29,10 +30,10 @@ public final class PlanCheck {
    *
    * @param group the instances
    * @param routerWeight the fraction of the rate each instance of the group receives
-   * @param sharePerSecond requests per second each instance receives
+   * @param sharePerSecond requests per second each instance receives (its replicas split it evenly)
    * @param predicted the SLO percentile of response time at that share
    * @param meetsSlo whether the prediction is within the SLO target
-   * @param utilization the instance's utilisation at its share
+   * @param utilization a replica's utilisation at its part of the share
    */
   public record InstanceShare(ScalingPlan.Group group, double routerWeight, double sharePerSecond,
       Estimate predicted, boolean meetsSlo, double utilization) {}
@@ -58,7 +59,8 @@ public final class PlanCheck {
       }
       double weight = g.option().capacityPerSecond() / total;
       double share = rate * weight;
-      QueueMetrics m = BatchQueue.of(share, g.option().config(), Capacity.SEARCH_SIMULATION).metrics();
+      QueueMetrics m = BatchQueue.of(share / g.option().replicas(), g.option().replicaConfig(),
+          Capacity.SEARCH_SIMULATION).metrics();
       Estimate p = m.responsePercentile(slo.percentile());
       boolean meets = m.stable() && p.value() <= slo.targetSeconds();
       InstanceShare s = new InstanceShare(g, weight, share, p, meets, m.utilization().value());

@@ -66,6 +66,16 @@ public record Cluster(List<Host> hosts) {
     return new Cluster(all);
   }
 
+  /** Whether some host can hold an instance of the option. */
+  public boolean canHold(InstanceOption option) {
+    return hosts.stream().anyMatch(h -> h.fits(option));
+  }
+
+  /** The options some host can hold: what a plan for this cluster may use. */
+  public java.util.List<InstanceOption> holdable(java.util.List<InstanceOption> options) {
+    return options.stream().filter(this::canHold).toList();
+  }
+
   /** GPUs per type. */
   public Map<String, Integer> gpusByType() {
     Map<String, Integer> m = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

@@ -135,11 +135,14 @@ public final class TargetDp {
       }
     }
     String reason = budget < bound
-        ? String.format(java.util.Locale.ROOT,
-            "No plan within the budget %s %s covers %.6g requests/s (the cheapest plan above it would need more).",
-            CostModel.format(problem.costs().fromUnits(budget)), problem.costs().unit(), problem.demandPerSecond())
+        ? String.format(java.util.Locale.ROOT, "No plan within a budget of %s %s covers %.1f requests/s.",
+            plain(problem.costs().fromUnits(budget)), problem.costs().unit(), problem.demandPerSecond())
         : "No combination of options covers the demand.";
     return ScalingPlan.infeasible(problem, ScalingPlan.Status.INFEASIBLE, reason, NAME, System.nanoTime() - start);
+  }
+
+  private static String plain(double x) {
+    return x == Math.rint(x) ? Long.toString((long) x) : String.format(java.util.Locale.ROOT, "%.4f", x);
   }
 
   static long gcd(long a, long b) {

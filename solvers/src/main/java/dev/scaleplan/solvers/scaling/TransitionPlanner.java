@@ -135,14 +135,27 @@ public final class TransitionPlanner {
 
   /**
    * Plans the transition of {@code current} to {@code problem}'s rate, with {@code problem}'s options (the catalog,
-   * which must hold the larger sizes vertical steps grow to), headroom and costs.
+   * which must hold the larger sizes vertical steps grow to), headroom and costs. Options no host of the cluster can
+   * hold are left out.
    */
-  public static Transition plan(Deployment current, ScalingProblem problem, Timing timing) {
+  public static Transition plan(Deployment current, ScalingProblem given, Timing timing) {
+    return plan(current, given, timing, TargetDp::solve);
+  }
+
+  /**
+   * As {@link #plan(Deployment, ScalingProblem, Timing)}, with another solver for the minimum-cost target (such as
+   * the ILP on the deployment's cluster, which holds the hosts' limits that the DP cannot).
+   */
+  public static Transition plan(Deployment current, ScalingProblem given, Timing timing,
+      java.util.function.Function<ScalingProblem, ScalingPlan> targetSolver) {
+    Objects.requireNonNull(targetSolver, "targetSolver");
     Objects.requireNonNull(current, "current");
-    Objects.requireNonNull(problem, "problem");
+    Objects.requireNonNull(given, "problem");
     Objects.requireNonNull(timing, "timing");
+    ScalingProblem problem = new ScalingProblem(current.cluster().holdable(given.options()), given.ratePerSecond(),
+        given.slo(), given.headroom(), given.minInstances(), given.costs(), given.budget());
     List<String> notes = new ArrayList<>();
-    ScalingPlan target = TargetDp.solve(problem.withMinInstances(timing.minInstances()));
+    ScalingPlan target = targetSolver.apply(problem.withMinInstances(timing.minInstances()));
     double rate = problem.ratePerSecond();
     if (problem.obviouslyInfeasible().isPresent()) {
       Stage none = new Stage(List.of(), Double.POSITIVE_INFINITY, 0, 0, current);

@@ -4,7 +4,22 @@ import dev.scaleplan.api.DispatchRule;
 import dev.scaleplan.api.InstanceConfig;
 import dev.scaleplan.queueing.BatchQueue;
 import dev.scaleplan.queueing.QueueMetrics;
+import dev.scaleplan.api.Slo;
+import dev.scaleplan.profiler.ExampleProfiles;
+import dev.scaleplan.solvers.scaling.Cluster;
+import dev.scaleplan.solvers.scaling.CostModel;
+import dev.scaleplan.solvers.scaling.Deployment;
+import dev.scaleplan.solvers.scaling.InstanceOption;
+import dev.scaleplan.solvers.scaling.OptionCatalog;
+import dev.scaleplan.solvers.scaling.ScalingPlan;
+import dev.scaleplan.solvers.scaling.ScalingProblem;
+import dev.scaleplan.solvers.scaling.TargetDp;
+import dev.scaleplan.solvers.scaling.TransitionPlanner;
 import dev.scaleplan.testkit.report.SvgLineChart;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +37,91 @@ public final class Figures {
     Path out = dir.resolve("resnet50-a100-p99-vs-rate.svg");
     Files.writeString(out, batchCapFigure());
     System.out.println("wrote " + out);
+    Path cost = dir.resolve("resnet50-plan-cost-vs-rate.svg");
+    Files.writeString(cost, planCostFigure());
+    System.out.println("wrote " + cost);
+    Path surge = dir.resolve("resnet50-surge-capacity.svg");
+    Files.writeString(surge, surgeFigure());
+    System.out.println("wrote " + surge);
+  }
+
+  /** The prices of {@code docs/examples/cluster.json} (illustrative, per GPU-hour). */
+  static final Map<String, Double> PRICES = Map.of("A100-80GB", 3.40, "A40", 1.10, "T4", 0.35);
+  static final Slo PLAN_SLO = Slo.of(99, 0.025);
+
+  static OptionCatalog.Catalog planCatalog() {
+    return OptionCatalog.build(ExampleProfiles.resnet50(), PLAN_SLO,
+        OptionCatalog.Spec.defaults().withGpuTypes(PRICES.keySet()));
+  }
+
+  /**
+   * Minimum cost (the DP's optimum, prices of the example cluster) against the rate, with every GPU type and with
+   * each type alone: the mixed plan is never dearer than the best single type, and cheaper where rounding up one
+   * type's instances wastes capacity.
+   */
+  static String planCostFigure() {
+    OptionCatalog.Catalog catalog = planCatalog();
+    SvgLineChart chart = new SvgLineChart("ResNet-50, p99 <= 25 ms: minimum cost vs rate",
+        "arrival rate (requests/s)", "cost (price per hour)");
+    int points = 100;
+    Map<String, List<InstanceOption>> sets = new LinkedHashMap<>();
+    sets.put("all types (DP)", catalog.options());
+    for (String type : List.of("A100-80GB", "A40", "T4")) {
+      sets.put(type + " only", catalog.options().stream().filter(o -> o.gpuType().equals(type)).toList());
+    }
+    sets.forEach((name, options) -> {
+      double[] x = new double[points];
+      double[] y = new double[points];
+      for (int i = 0; i < points; i++) {
+        x[i] = 200.0 * (i + 1);
+        ScalingPlan plan = TargetDp.solve(ScalingProblem.of(options, x[i], PLAN_SLO)
+            .withCosts(CostModel.prices(PRICES)));
+        y[i] = plan.totalCost();
+      }
+      chart.add(name, x, y);
+    });
+    return chart.render();
+  }
+
+  /**
+   * Capacity over time during a surge to 40,000 requests/s from the deployment of
+   * {@code docs/examples/current.json} on {@code docs/examples/cluster.json} (2 s in place, 20 s to load): joint
+   * (vertical first), horizontal only and vertical only.
+   */
+  static String surgeFigure() {
+    OptionCatalog.Catalog catalog = planCatalog();
+    Cluster cluster = Cluster.uniform("a100", "A100-80GB", 4, 8).plus(Cluster.uniform("a40", "A40", 4, 8))
+        .plus(Cluster.uniform("t4", "T4", 8, 4));
+    InstanceOption a1 = find(catalog, "A100-80GB", 1);
+    InstanceOption a2 = find(catalog, "A100-80GB", 2);
+    InstanceOption c4 = find(catalog, "A40", 4);
+    Deployment now = new Deployment(cluster, List.of(new Deployment.Running("resnet-a", "a100-0", a1),
+        new Deployment.Running("resnet-b", "a100-0", a2), new Deployment.Running("resnet-c", "a40-0", c4)));
+    ScalingProblem problem = ScalingProblem.of(catalog.options(), 40_000, PLAN_SLO)
+        .withCosts(CostModel.prices(PRICES));
+    TransitionPlanner.Timing timing = new TransitionPlanner.Timing(2, 20, 300, 2);
+    SvgLineChart chart = new SvgLineChart("Surge to 40,000 requests/s: capacity over time",
+        "seconds after the surge", "capacity (requests/s)");
+    for (TransitionPlanner.Strategy s : TransitionPlanner.Strategy.values()) {
+      TransitionPlanner.Stage st = TransitionPlanner.plan(now, problem, timing, s, TargetDp::solve).surge();
+      List<double[]> pts = new ArrayList<>();
+      double cap = now.capacityPerSecond();
+      pts.add(new double[] {0, cap});
+      for (TransitionPlanner.Action a : st.actions()) {
+        pts.add(new double[] {a.readySeconds(), cap});
+        cap = a.capacityAfterPerSecond();
+        pts.add(new double[] {a.readySeconds(), cap});
+      }
+      pts.add(new double[] {30, cap});
+      chart.add(s.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+          pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray());
+    }
+    return chart.reference(40_000, "rate 40,000/s").render();
+  }
+
+  private static InstanceOption find(OptionCatalog.Catalog catalog, String type, int replicas) {
+    return catalog.options().stream().filter(o -> o.gpuType().equals(type) && o.replicas() == replicas).findFirst()
+        .orElseThrow();
   }
 
   /**

@@ -174,15 +174,20 @@ final class PlanCommand implements Callable<Integer> {
     ScalingPlan plan = solve(problem, s, catalog);
     List<PlanCheck.InstanceShare> shares = plan.feasible() ? PlanCheck.shares(plan) : List.of();
     Optional<TransitionPlanner.Transition> transition = Optional.empty();
+    Map<TransitionPlanner.Strategy, TransitionPlanner.Transition> baselines = new LinkedHashMap<>();
     if (s.currentFile != null) {
-      transition = Optional.of(transition(s, catalog, problem));
+      for (TransitionPlanner.Strategy strategy : TransitionPlanner.Strategy.values()) {
+        baselines.put(strategy, transition(s, catalog, problem, strategy));
+      }
+      transition = Optional.of(baselines.remove(TransitionPlanner.Strategy.JOINT));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(toJson(s, catalog, plan, shares, transition, seconds));
+      out.println(toJson(s, catalog, plan, shares, transition, baselines, seconds));
     } else {
       printTables(out, s, catalog, plan, shares, transition, seconds);
+      transition.ifPresent(tr -> printBaselines(out, tr, baselines));
     }
     boolean ok = plan.feasible() && transition.map(TransitionPlanner.Transition::covers).orElse(true);
     return ok ? 0 : 1;
@@ -317,7 +322,8 @@ final class PlanCommand implements Callable<Integer> {
     return dev.scaleplan.solvers.scaling.TargetDp.solve(problem);
   }
 
-  private TransitionPlanner.Transition transition(Setup s, OptionCatalog.Catalog catalog, ScalingProblem problem) {
+  private TransitionPlanner.Transition transition(Setup s, OptionCatalog.Catalog catalog, ScalingProblem problem,
+      TransitionPlanner.Strategy strategy) {
     PlanFiles.CurrentFile f = s.currentFile;
     List<InstanceOption> options = new ArrayList<>(catalog.options());
     List<Deployment.Running> running = new ArrayList<>();
@@ -369,10 +375,11 @@ final class PlanCommand implements Callable<Integer> {
     ScalingProblem withFamilies = new ScalingProblem(options, problem.ratePerSecond(), problem.slo(),
         problem.headroom(), problem.minInstances(), problem.costs(), problem.budget());
     if (s.ilp) {
-      return TransitionPlanner.plan(deployment, withFamilies, timing,
+      return TransitionPlanner.plan(deployment, withFamilies, timing, strategy,
           p -> CpSatPlanner.solve(p, s.cluster, s.ilpOptions));
     }
-    return TransitionPlanner.plan(deployment, withFamilies, timing);
+    return TransitionPlanner.plan(deployment, withFamilies, timing, strategy,
+        dev.scaleplan.solvers.scaling.TargetDp::solve);
   }
 
   // ---- output -------------------------------------------------------------------------------------------------
@@ -427,6 +434,31 @@ final class PlanCommand implements Callable<Integer> {
     transition.ifPresent(tr -> printTransition(out, tr));
   }
 
+  private static void printBaselines(PrintWriter out, TransitionPlanner.Transition joint,
+      Map<TransitionPlanner.Strategy, TransitionPlanner.Transition> baselines) {
+    if (joint.surge().actions().isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println("the same surge with one dimension only (Themis's baselines)");
+    Text.Table t = new Text.Table("strategy", "rate covered at", "requests above capacity", "vs joint",
+        "short after all actions");
+    Map<TransitionPlanner.Strategy, TransitionPlanner.Transition> all = new LinkedHashMap<>();
+    all.put(TransitionPlanner.Strategy.JOINT, joint);
+    all.putAll(baselines);
+    double base = joint.surge().excessRequests();
+    all.forEach((strategy, tr) -> {
+      TransitionPlanner.Stage st = tr.surge();
+      boolean never = st.shortfallPerSecond() > 0;
+      t.row(strategy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+          never ? "never" : Text.seconds(st.coveredAtSeconds()),
+          never ? "unbounded" : Text.number(Math.round(st.excessRequests())),
+          never ? "-" : base > 0 ? String.format(java.util.Locale.ROOT, "%.2fx", st.excessRequests() / base) : "-",
+          never ? rate1(st.shortfallPerSecond()) + " req/s" : "0");
+    });
+    t.print(out);
+  }
+
   private static void printTransition(PrintWriter out, TransitionPlanner.Transition tr) {
     out.println();
     out.println("transition to " + Text.number(tr.ratePerSecond()) + " requests/s (surge: vertical steps first)");
@@ -464,7 +496,8 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   private String toJson(Setup s, OptionCatalog.Catalog catalog, ScalingPlan plan,
-      List<PlanCheck.InstanceShare> shares, Optional<TransitionPlanner.Transition> transition, double seconds) {
+      List<PlanCheck.InstanceShare> shares, Optional<TransitionPlanner.Transition> transition,
+      Map<TransitionPlanner.Strategy, TransitionPlanner.Transition> baselines, double seconds) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("model", s.profile.model());
     o.put("rate", s.rate);
@@ -505,6 +538,10 @@ final class PlanCommand implements Callable<Integer> {
       t.put("targetCost", tr.target().feasible() ? tr.target().totalCost() : null);
       t.put("consolidation", tr.consolidation().map(PlanCommand::stage).orElse(null));
       t.put("notes", tr.notes());
+      Map<String, Object> b = new LinkedHashMap<>();
+      baselines.forEach((strategy, other) -> b.put(strategy == TransitionPlanner.Strategy.HORIZONTAL_ONLY
+          ? "horizontalOnly" : "verticalOnly", stage(other.surge())));
+      t.put("baselines", b);
       o.put("transition", t);
     });
     try {

@@ -69,6 +69,19 @@ public final class TransitionPlanner {
     }
   }
 
+  /**
+   * Which steps a surge may take. Themis compares joint scaling with the two single-dimension policies; the baselines
+   * are here so that the comparison runs on the same deployment.
+   */
+  public enum Strategy {
+    /** Vertical steps first, horizontal steps for the rest (the default). */
+    JOINT,
+    /** Only new instances. */
+    HORIZONTAL_ONLY,
+    /** Only in-place growth. */
+    VERTICAL_ONLY
+  }
+
   /** What an action does. */
   public enum Kind {
     /** Add replicas to an instance in place. */
@@ -139,16 +152,17 @@ public final class TransitionPlanner {
    * hold are left out.
    */
   public static Transition plan(Deployment current, ScalingProblem given, Timing timing) {
-    return plan(current, given, timing, TargetDp::solve);
+    return plan(current, given, timing, Strategy.JOINT, TargetDp::solve);
   }
 
   /**
    * As {@link #plan(Deployment, ScalingProblem, Timing)}, with another solver for the minimum-cost target (such as
    * the ILP on the deployment's cluster, which holds the hosts' limits that the DP cannot).
    */
-  public static Transition plan(Deployment current, ScalingProblem given, Timing timing,
+  public static Transition plan(Deployment current, ScalingProblem given, Timing timing, Strategy strategy,
       java.util.function.Function<ScalingProblem, ScalingPlan> targetSolver) {
     Objects.requireNonNull(targetSolver, "targetSolver");
+    Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(current, "current");
     Objects.requireNonNull(given, "problem");
     Objects.requireNonNull(timing, "timing");
@@ -162,7 +176,7 @@ public final class TransitionPlanner {
       return new Transition(rate, problem.demandPerSecond(), none, target, Optional.empty(),
           List.of(problem.obviouslyInfeasible().get()));
     }
-    Stage surge = surge(current, problem, timing, notes);
+    Stage surge = surge(current, problem, timing, strategy, notes);
     Optional<Stage> consolidation = Optional.empty();
     if (!target.feasible()) {
       notes.add("No target plan: " + target.reason());
@@ -174,7 +188,8 @@ public final class TransitionPlanner {
 
   private record Upgrade(int instance, InstanceOption to, int extraGpus, long gain) {}
 
-  private static Stage surge(Deployment current, ScalingProblem problem, Timing timing, List<String> notes) {
+  private static Stage surge(Deployment current, ScalingProblem problem, Timing timing, Strategy strategy,
+      List<String> notes) {
     long demand = problem.demandUnits();
     long have = 0;
     for (Deployment.Running r : current.instances()) {
@@ -260,6 +275,9 @@ public final class TransitionPlanner {
         break;
       }
     }
+    if (strategy == Strategy.HORIZONTAL_ONLY) {
+      chosen = 0;
+    }
     if (chosen < 0) {
       long most = -1;
       for (int c = 0; c <= totalFree; c++) {
@@ -298,7 +316,7 @@ public final class TransitionPlanner {
     }
     // 2. Horizontal for the rest.
     long rest = deficit - gained;
-    if (rest > 0) {
+    if (rest > 0 && strategy != Strategy.VERTICAL_ONLY) {
       List<InstanceOption> fitting = problem.options().stream()
           .filter(o -> hosts.stream().anyMatch(h -> h.gpuType().equalsIgnoreCase(o.gpuType())
               && free.get(h.name()) >= o.gpus()))

@@ -64,6 +64,25 @@ class TransitionPlannerTest {
   }
 
   @Test
+  void singleDimensionBaselinesDoWorse() {
+    // Same surge as above (100 -> 700 req/s). Horizontal only: nothing until the new instances load at 20 s, so
+    // (700 - 100) x 20 = 12,000 requests above capacity, twice the joint plan's 6,060. Vertical only: the x4 on h-0
+    // (430) is all it can reach, 270 short, never covered.
+    Deployment now = new Deployment(CLUSTER, List.of(new Deployment.Running("a", "h-0", X1)));
+    ScalingProblem p = ScalingProblem.of(CATALOG, 700, SLO);
+    var horizontal = TransitionPlanner.plan(now, p, TIMING, TransitionPlanner.Strategy.HORIZONTAL_ONLY,
+        TargetDp::solve).surge();
+    assertTrue(horizontal.actions().stream().allMatch(a -> a.kind() == TransitionPlanner.Kind.ADD));
+    assertEquals(20, horizontal.coveredAtSeconds(), 0);
+    assertEquals(12_000, horizontal.excessRequests(), 1e-9);
+    var vertical = TransitionPlanner.plan(now, p, TIMING, TransitionPlanner.Strategy.VERTICAL_ONLY,
+        TargetDp::solve).surge();
+    assertEquals(1, vertical.actions().size());
+    assertEquals(270, vertical.shortfallPerSecond(), 1e-9);
+    assertEquals(Double.POSITIVE_INFINITY, vertical.coveredAtSeconds());
+  }
+
+  @Test
   void aClusterTooSmallReportsTheShortfall() {
     // By hand: the whole cluster filled with x4 gives 860 < 1,000; shortfall 140 after every action.
     Deployment now = new Deployment(CLUSTER, List.of(new Deployment.Running("a", "h-0", X1)));

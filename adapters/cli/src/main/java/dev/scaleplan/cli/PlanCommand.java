@@ -48,8 +48,9 @@ import picocli.CommandLine.Spec;
           + "the queueing model of dynamic batching on the profile; the router splits the rate in proportion to "
           + "capacity, and each instance's predicted percentile at its share is shown.",
       "",
-      "--solver dp (default) is an exact dynamic program; --solver ilp (OR-Tools CP-SAT) also holds the hosts of "
-          + "--cluster, prices per GPU type and a budget. With --current it also plans the transition from what "
+      "--solver dp is an exact dynamic program (the default without a cluster); --solver ilp (OR-Tools CP-SAT, the "
+          + "default with --cluster) also holds the hosts' GPU counts, one host per instance, prices per GPU type and "
+          + "a budget. With --current it also plans the transition from what "
           + "runs: vertical steps in place first, horizontal steps for the rest, then the move to the target once "
           + "the rate has held for the stabilisation window.",
       "",
@@ -177,7 +178,7 @@ final class PlanCommand implements Callable<Integer> {
     Map<TransitionPlanner.Strategy, TransitionPlanner.Transition> baselines = new LinkedHashMap<>();
     if (s.currentFile != null) {
       for (TransitionPlanner.Strategy strategy : TransitionPlanner.Strategy.values()) {
-        baselines.put(strategy, transition(s, catalog, problem, strategy));
+        baselines.put(strategy, transition(s, catalog, problem, plan, strategy));
       }
       transition = Optional.of(baselines.remove(TransitionPlanner.Strategy.JOINT));
     }
@@ -323,7 +324,7 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   private TransitionPlanner.Transition transition(Setup s, OptionCatalog.Catalog catalog, ScalingProblem problem,
-      TransitionPlanner.Strategy strategy) {
+      ScalingPlan plan, TransitionPlanner.Strategy strategy) {
     PlanFiles.CurrentFile f = s.currentFile;
     List<InstanceOption> options = new ArrayList<>(catalog.options());
     List<Deployment.Running> running = new ArrayList<>();
@@ -375,8 +376,10 @@ final class PlanCommand implements Callable<Integer> {
     ScalingProblem withFamilies = new ScalingProblem(options, problem.ratePerSecond(), problem.slo(),
         problem.headroom(), problem.minInstances(), problem.costs(), problem.budget());
     if (s.ilp) {
+      // The target is the plan printed above whenever the problem is the same (CP-SAT with several workers may
+      // return another optimum of equal cost on a second solve).
       return TransitionPlanner.plan(deployment, withFamilies, timing, strategy,
-          p -> CpSatPlanner.solve(p, s.cluster, s.ilpOptions));
+          p -> p.equals(plan.problem()) ? plan : CpSatPlanner.solve(p, s.cluster, s.ilpOptions));
     }
     return TransitionPlanner.plan(deployment, withFamilies, timing, strategy,
         dev.scaleplan.solvers.scaling.TargetDp::solve);

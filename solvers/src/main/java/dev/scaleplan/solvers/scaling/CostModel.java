@@ -59,9 +59,9 @@ public final class CostModel {
     return !prices.isEmpty();
   }
 
-  /** The unit of {@link #cost}: {@code "GPUs"} or {@code "price"}. */
+  /** The unit of {@link #cost}: {@code "GPUs"} or {@code "price units"} (the currency and period of the prices). */
   public String unit() {
-    return priced() ? "price" : "GPUs";
+    return priced() ? "price units" : "GPUs";
   }
 
   /** The price per GPU of a type, 1 when unpriced. */

@@ -35,6 +35,10 @@ public record InstanceOption(
     Checks.atLeast("parallel degree", parallelDegree, 1);
     Objects.requireNonNull(config, "config");
     Checks.positive("capacity (requests/s) of " + gpuType, capacityPerSecond);
+    if (!(capacityPerSecond <= 1e12)) {
+      throw new IllegalArgumentException("The capacity of " + gpuType + " (" + capacityPerSecond
+          + " requests/s) must be finite and at most 1e12.");
+    }
     Objects.requireNonNull(capacityMethod, "capacityMethod");
   }
 

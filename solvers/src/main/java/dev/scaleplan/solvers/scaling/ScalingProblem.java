@@ -92,9 +92,18 @@ public record ScalingProblem(
     return ratePerSecond * headroom;
   }
 
-  /** The demand in capacity units, rounded up. */
+  /**
+   * The demand in capacity units, rounded up, and at least one unit for any positive demand. Rounding works on the
+   * numbers' decimal form ({@link Double#toString}), so a demand of 3.0005 requests/s is 3,001 units, not 3,000 or
+   * 3,002 through binary rounding.
+   */
   public long demandUnits() {
-    return (long) Math.ceil(demandPerSecond() / CAPACITY_UNIT - 1e-9);
+    if (!(ratePerSecond > 0)) {
+      return 0;
+    }
+    java.math.BigDecimal d = new java.math.BigDecimal(Double.toString(ratePerSecond))
+        .multiply(new java.math.BigDecimal(Double.toString(headroom)));
+    return Math.max(1, d.movePointRight(3).setScale(0, java.math.RoundingMode.CEILING).longValueExact());
   }
 
   /** An option's capacity in capacity units, rounded down. */
@@ -102,9 +111,13 @@ public record ScalingProblem(
     return capacityUnitsOf(option.capacityPerSecond());
   }
 
-  /** A capacity in requests per second as capacity units, rounded down. */
+  /** A capacity in requests per second as capacity units, rounded down (in decimal, as {@link #demandUnits()}). */
   public static long capacityUnitsOf(double ratePerSecond) {
-    return (long) Math.floor(ratePerSecond / CAPACITY_UNIT + 1e-9);
+    if (!(ratePerSecond > 0)) {
+      return 0;
+    }
+    return new java.math.BigDecimal(Double.toString(ratePerSecond)).movePointRight(3)
+        .setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
   }
 
   /** The budget in integer cost units (rounded down), or {@code Long.MAX_VALUE} without a budget. */

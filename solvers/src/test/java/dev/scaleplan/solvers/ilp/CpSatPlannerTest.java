@@ -95,4 +95,83 @@ class CpSatPlannerTest {
       assertEquals(BruteForce.minCostUnits(p), ilp.totalCostUnits(), "case " + t);
     }
   }
+
+  @Test
+  void equalsAPerHostBruteForceWhereHostsBind() {
+    // Independent of the pattern model: enumerate, host by host, every multiset of options that fits its GPUs,
+    // and take the cheapest combination that covers the demand with enough instances within the budget.
+    SplittableRandom rng = new SplittableRandom(11);
+    for (int t = 0; t < 150; t++) {
+      int n = 1 + rng.nextInt(3);
+      InstanceOption[] opts = new InstanceOption[n];
+      for (int i = 0; i < n; i++) {
+        opts[i] = option(rng.nextBoolean() ? "A" : "B", 1, 1 << rng.nextInt(3),
+            Math.round(rng.nextDouble(5, 100) * 1000) / 1000.0);
+      }
+      java.util.List<Cluster.Host> hosts = new java.util.ArrayList<>();
+      int hostCount = 1 + rng.nextInt(3);
+      for (int h = 0; h < hostCount; h++) {
+        hosts.add(new Cluster.Host("h" + h, rng.nextBoolean() ? "A" : "B", 1 + rng.nextInt(4)));
+      }
+      Cluster c = new Cluster(hosts);
+      ScalingProblem p = new ScalingProblem(List.of(opts), rng.nextDouble(1, 250), SLO, 1, rng.nextInt(3),
+          rng.nextBoolean() ? CostModel.gpus() : CostModel.prices(Map.of("A", 2.5, "B", 1.25)),
+          rng.nextInt(4) == 0 ? java.util.OptionalDouble.of(rng.nextInt(12)) : java.util.OptionalDouble.empty());
+      long brute = perHostBruteForce(p, c);
+      ScalingPlan ilp = CpSatPlanner.solve(p, c, ONE_WORKER);
+      if (brute < 0) {
+        assertEquals(ScalingPlan.Status.INFEASIBLE, ilp.status(), "case " + t + ": " + p + " on " + c);
+      } else {
+        assertEquals(ScalingPlan.Status.OPTIMAL, ilp.status(), "case " + t + ": " + ilp.reason());
+        assertEquals(brute, ilp.totalCostUnits(), "case " + t + ": " + p + " on " + c);
+        // The plan itself respects every host.
+        Map<String, Integer> used = new java.util.HashMap<>();
+        for (ScalingPlan.Group g : ilp.groups()) {
+          assertTrue(c.host(g.host()).fits(g.option()));
+          used.merge(g.host(), g.count() * g.option().gpus(), Integer::sum);
+        }
+        used.forEach((h, u) -> assertTrue(u <= c.host(h).gpus(), h + " over its GPUs"));
+        assertTrue(ilp.totalCapacityUnits() >= p.demandUnits());
+      }
+    }
+  }
+
+  /** The least cost in units over every per-host fill, or -1. */
+  private static long perHostBruteForce(ScalingProblem p, Cluster c) {
+    java.util.List<java.util.List<long[]>> fills = new java.util.ArrayList<>(); // per host: {cost, cap, count}
+    for (Cluster.Host h : c.hosts()) {
+      java.util.List<long[]> f = new java.util.ArrayList<>();
+      fillHost(p, h, 0, h.gpus(), 0, 0, 0, f);
+      fills.add(f);
+    }
+    long[] best = {-1};
+    combine(p, fills, 0, 0, 0, 0, best);
+    return best[0];
+  }
+
+  private static void fillHost(ScalingProblem p, Cluster.Host h, int from, int free, long cost, long cap, long count,
+      java.util.List<long[]> out) {
+    out.add(new long[] {cost, cap, count});
+    for (int o = from; o < p.options().size(); o++) {
+      InstanceOption opt = p.options().get(o);
+      if (h.fits(opt) && opt.gpus() <= free) {
+        fillHost(p, h, o, free - opt.gpus(), cost + p.costs().units(opt), cap + ScalingProblem.capacityUnits(opt),
+            count + 1, out);
+      }
+    }
+  }
+
+  private static void combine(ScalingProblem p, java.util.List<java.util.List<long[]>> fills, int h, long cost,
+      long cap, long count, long[] best) {
+    if (h == fills.size()) {
+      if (cap >= p.demandUnits() && count >= p.minInstances() && cost <= p.budgetUnits()
+          && (best[0] < 0 || cost < best[0])) {
+        best[0] = cost;
+      }
+      return;
+    }
+    for (long[] f : fills.get(h)) {
+      combine(p, fills, h + 1, cost + f[0], cap + f[1], count + f[2], best);
+    }
+  }
 }

@@ -98,4 +98,26 @@ class TargetDpTest {
       }
     }
   }
+
+  @Test
+  void productsCompareWithoutOverflow() {
+    // 3e18 x 4 overflows a long; the 128-bit comparison still orders it against 1e19 (just above 2^63).
+    assertTrue(TargetDp.compareProducts(3_000_000_000_000_000_000L, 4, 1_000_000_000_000_000_000L, 10) > 0);
+    assertEquals(0, TargetDp.compareProducts(6, 7, 21, 2));
+    assertTrue(TargetDp.compareProducts(Long.MAX_VALUE, 2, Long.MAX_VALUE, 3) < 0);
+  }
+
+  @Test
+  void largeDemandsStayExactAndFast() {
+    // By hand: per GPU, A gives 100 (ratio 100) and B 3 x 70 / 2 = 105 per GPU (B is 2 GPUs for 210).
+    // Demand 1,000,050: 4,762 B give 1,000,020, 30 short; one more A (100) covers it: 9,524 + 1 = 9,525 GPUs,
+    // against 4,763 B = 9,526 GPUs. The exchange reduction searches only A counts below 2 here.
+    var a = option("A", 1, 1, 100);
+    var b = option("A", 1, 2, 210);
+    ScalingPlan plan = TargetDp.solve(ScalingProblem.of(List.of(a, b), 1_000_050, SLO));
+    assertEquals(9_525, plan.totalGpus());
+    assertTrue(plan.totalCapacityPerSecond() >= 1_000_050);
+    assertEquals(BruteForce.minCostUnits(ScalingProblem.of(List.of(a, b), 1_050, SLO)),
+        TargetDp.solve(ScalingProblem.of(List.of(a, b), 1_050, SLO)).totalCostUnits());
+  }
 }

@@ -129,6 +129,11 @@ final class PlanCommand implements Callable<Integer> {
       description = "Replica counts per instance to consider (vertical sizes). Default: ${DEFAULT-VALUE}.")
   List<Integer> replicas;
 
+  @Option(names = "--max-queue-delay", paramLabel = "T", converter = DurationConverter.class,
+      description = "Hold a batch until it is full or its oldest request waited T (Triton's max_queue_delay); "
+          + "capacities are then simulated, which takes longer. Default: 0, work-conserving.")
+  Double maxQueueDelay;
+
   @Option(names = "--gpu-type", paramLabel = "TYPE", split = ",",
       description = "Only these GPU types of the profile (comma-separated).")
   List<String> gpuTypes;
@@ -237,7 +242,9 @@ final class PlanCommand implements Callable<Integer> {
       }
     }
     s.spec = OptionCatalog.Spec.defaults().withReplicas(replicas).withGpuTypes(types);
-    s.spec = new OptionCatalog.Spec(p, s.spec.replicas(), s.spec.batches(), s.spec.dispatch(), s.spec.gpuTypes(),
+    dev.scaleplan.api.DispatchRule dispatch = maxQueueDelay == null ? dev.scaleplan.api.DispatchRule.workConserving()
+        : dev.scaleplan.api.DispatchRule.maxQueueDelay(maxQueueDelay);
+    s.spec = new OptionCatalog.Spec(p, s.spec.replicas(), s.spec.batches(), dispatch, s.spec.gpuTypes(),
         s.spec.statistic());
     if (!(headroom >= 1)) {
       throw new IllegalArgumentException("The --headroom (" + headroom + ") must be at least 1.");

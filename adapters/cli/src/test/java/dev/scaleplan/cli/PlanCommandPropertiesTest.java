@@ -39,6 +39,7 @@ class PlanCommandPropertiesTest {
       opt("--time-limit", "1s", "0", "-1", "NaN"),
       opt("--workers", "1", "2", "0"),
       opt("--stabilisation-seconds", "0", "60s", "-1"),
+      opt("--max-queue-delay", "0", "-1ms", "NaN"),
       Gen.constant(List.of("--json")),
       Gen.constant(List.of("stray")));
 

@@ -58,6 +58,25 @@ class CpSatPlannerTest {
   }
 
   @Test
+  void aTimeLimitEndsTheSearchWithAnHonestStatus() {
+    // A microsecond is too short to prove anything on 640 hosts: the answer is FEASIBLE with a gap in [0, 1], or
+    // UNKNOWN with a reason, never an exception or a claim of optimality it did not earn.
+    ScalingProblem p = ScalingProblem.of(List.of(option("A100", 1, 1, 97.3), option("A100", 1, 2, 201.1),
+        option("A100", 1, 4, 399.7), option("A100", 1, 8, 811.9)), 150_000, SLO).withMinInstances(7);
+    ScalingPlan plan = CpSatPlanner.solve(p, Cluster.uniform("h", "A100", 640, 8), new IlpOptions(1e-6, 3, 1));
+    if (plan.status() == ScalingPlan.Status.FEASIBLE) {
+      assertTrue(plan.gap() >= 0 && plan.gap() <= 1, "gap " + plan.gap());
+      assertTrue(plan.totalCapacityUnits() >= p.demandUnits());
+    } else if (plan.status() == ScalingPlan.Status.UNKNOWN) {
+      assertTrue(plan.reason().contains("time limit"), plan.reason());
+    } else {
+      // Proving an optimum within a microsecond would be remarkable; accept it only if it is the DP's optimum.
+      assertEquals(ScalingPlan.Status.OPTIMAL, plan.status());
+      assertEquals(TargetDp.solve(p).totalCostUnits(), plan.totalCostUnits());
+    }
+  }
+
+  @Test
   void heterogeneousTypesWithPrices() {
     // By hand: demand 1000. A100: 200 per GPU at 3.0; T4: 50 per GPU at 0.5 (100 per unit price vs 66.7).
     // Cheapest: 20 T4 GPUs = 10.0, but only 16 T4 GPUs exist (2 hosts x 8) = 800; the rest, 200, is one A100

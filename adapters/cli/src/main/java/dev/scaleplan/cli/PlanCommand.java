@@ -161,7 +161,8 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "ILP random seed.")
   int seed;
 
-  @Option(names = "--workers", paramLabel = "N", description = "ILP search workers. Default: the processors, at most 8.")
+  @Option(names = "--workers", paramLabel = "N",
+      description = "ILP search workers. Default: 1 (the same input gives the same plan).")
   Integer workers;
 
   @Option(names = "--json", description = "Print one JSON object instead of tables.")

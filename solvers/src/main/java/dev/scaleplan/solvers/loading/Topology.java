@@ -1,0 +1,129 @@
+package dev.scaleplan.solvers.loading;
+
+import dev.scaleplan.api.Checks;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The hardware parameters move over: hosts with GPUs, the links between them, and a shared object store. The network
+ * between hosts is taken as non-blocking (a full-bisection fabric), so the NICs are its only limits.
+ *
+ * <p>Bandwidths are bytes per second in each direction. A link shared by several transfers shares its bandwidth.
+ *
+ * @param name a short name
+ * @param hosts the hosts, with distinct names
+ * @param objectStoreBytesPerSecond the object store's aggregate read bandwidth, above 0
+ * @param hopLatencySeconds the latency of one network or NVLink hop, at least 0
+ */
+public record Topology(String name, List<Host> hosts, double objectStoreBytesPerSecond, double hopLatencySeconds) {
+  /** Gigabits per second in bytes per second. */
+  public static final double GBIT = 1e9 / 8;
+  /** Gigabytes per second in bytes per second. */
+  public static final double GBYTE = 1e9;
+
+  /**
+   * One host.
+   *
+   * @param name a unique name
+   * @param gpus GPUs on the host, at least 1
+   * @param nvlinkBytesPerSecond each GPU's NVLink bandwidth to the other GPUs of its host (0: none; GPU-to-GPU copies
+   *     then cross PCIe)
+   * @param pcieBytesPerSecond each GPU's PCIe bandwidth to host memory
+   * @param nicBytesPerSecond each NIC's RDMA bandwidth
+   * @param nicPerGpu one NIC per GPU (GPUDirect RDMA into the GPU) or one per host (data crosses host memory and the
+   *     GPU's PCIe link)
+   * @param ssdBytesPerSecond the local SSD's read bandwidth, shared by the host's GPUs
+   */
+  public record Host(String name, int gpus, double nvlinkBytesPerSecond, double pcieBytesPerSecond,
+      double nicBytesPerSecond, boolean nicPerGpu, double ssdBytesPerSecond) {
+    public Host {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("A host needs a non-blank name.");
+      }
+      Checks.atLeast("GPU count of host " + name, gpus, 1);
+      finite("NVLink bandwidth of host " + name, nvlinkBytesPerSecond, true);
+      finite("PCIe bandwidth of host " + name, pcieBytesPerSecond, false);
+      finite("NIC bandwidth of host " + name, nicBytesPerSecond, false);
+      finite("SSD bandwidth of host " + name, ssdBytesPerSecond, false);
+    }
+
+    /** How many NICs the host has. */
+    public int nics() {
+      return nicPerGpu ? gpus : 1;
+    }
+
+    /** The NIC a GPU sends and receives through. */
+    public int nicOf(int gpu) {
+      return nicPerGpu ? gpu : 0;
+    }
+  }
+
+  public Topology {
+    Objects.requireNonNull(name, "name");
+    hosts = List.copyOf(Objects.requireNonNull(hosts, "hosts"));
+    if (hosts.isEmpty()) {
+      throw new IllegalArgumentException("A topology needs at least one host.");
+    }
+    Set<String> names = new HashSet<>();
+    for (Host h : hosts) {
+      if (!names.add(h.name())) {
+        throw new IllegalArgumentException("The host name '" + h.name() + "' appears twice in the topology.");
+      }
+    }
+    finite("object store bandwidth", objectStoreBytesPerSecond, false);
+    Checks.nonNegative("hop latency (s)", hopLatencySeconds);
+    if (!Double.isFinite(hopLatencySeconds)) {
+      throw new IllegalArgumentException("The hop latency (" + hopLatencySeconds + " s) must be finite.");
+    }
+  }
+
+  private static void finite(String what, double v, boolean zeroAllowed) {
+    if (!Double.isFinite(v) || v < 0 || (!zeroAllowed && v == 0)) {
+      throw new IllegalArgumentException("The " + what + " (" + v + " bytes/s) must be a finite number "
+          + (zeroAllowed ? "of at least 0" : "above 0") + ".");
+    }
+  }
+
+  /** The index of the host called {@code name}. */
+  public int indexOf(String name) {
+    for (int i = 0; i < hosts.size(); i++) {
+      if (hosts.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("There is no host '" + name + "' in topology " + this.name + ".");
+  }
+
+  /** Total GPUs. */
+  public int totalGpus() {
+    return hosts.stream().mapToInt(Host::gpus).sum();
+  }
+
+  /**
+   * An HGX H100 cluster: {@code hosts} hosts of 8 H100 GPUs, NVLink 4 (450 GB/s per GPU and direction), PCIe Gen5
+   * x16 (about 50 GB/s in practice), one 400 Gb/s RDMA NIC per GPU (GPUDirect), a 10 GB/s NVMe SSD per host, a
+   * 25 GB/s object store, 5 us per hop. The shape of BlitzScale's H100 testbed (OSDI 2025, section 7); the figures
+   * are the parts' nominal rates, not measurements.
+   */
+  public static Topology h100Cluster(int hosts) {
+    Checks.atLeast("host count", hosts, 1);
+    List<Host> list = java.util.stream.IntStream.range(0, hosts)
+        .mapToObj(i -> new Host("h100-" + i, 8, 450 * GBYTE, 50 * GBYTE, 400 * GBIT, true, 10 * GBYTE)).toList();
+    return new Topology("h100-400g", list, 25 * GBYTE, 5e-6);
+  }
+
+  /**
+   * A PCIe cluster: {@code hosts} hosts of 8 GPUs without NVLink (GPU-to-GPU copies cross PCIe Gen4 x16, about
+   * 25 GB/s), one 100 Gb/s NIC per host, a 3 GB/s SSD per host, a 10 GB/s object store, 10 us per hop. The shape of
+   * BlitzScale's A100 PCIe testbed; nominal rates.
+   */
+  public static Topology pcieCluster(int hosts) {
+    Checks.atLeast("host count", hosts, 1);
+    List<Host> list = java.util.stream.IntStream.range(0, hosts)
+        .mapToObj(i -> new Host("pcie-" + i, 8, 0, 25 * GBYTE, 100 * GBIT, false, 3 * GBYTE)).toList();
+    return new Topology("pcie4-100g", list, 10 * GBYTE, 10e-6);
+  }
+}

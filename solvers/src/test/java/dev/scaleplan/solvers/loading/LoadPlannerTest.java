@@ -1,0 +1,192 @@
+package dev.scaleplan.solvers.loading;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class LoadPlannerTest {
+  private static final double B = 10e9; // 10 GB/s links
+  private static final long S = 8_000_000_000L; // 8 GB
+  private static final long CHUNK = 100_000_000L; // 100 MB
+
+  /** Hosts of one GPU each, NIC per GPU of bandwidth B, fast NVLink and PCIe, no latency. */
+  private static Topology singles(int hosts) {
+    List<Topology.Host> list = new ArrayList<>();
+    for (int i = 0; i < hosts; i++) {
+      list.add(new Topology.Host("h" + i, 1, 100e9, 100e9, B, true, 1e9));
+    }
+    return new Topology("singles", list, 5e9, 0);
+  }
+
+  private static LoadRequest.Instance at(String host, int... gpus) {
+    return new LoadRequest.Instance(host, gpus);
+  }
+
+  @Test
+  void aPipelinedChainTakesTheClosedForm() {
+    // BlitzScale, section 4.2: a chain of n over equal links of bandwidth B moves S bytes in S/B + (n - 1) c/B.
+    for (int n : new int[] {1, 2, 5, 16}) {
+      List<LoadRequest.Instance> targets = new ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        targets.add(at("h" + i, 0));
+      }
+      LoadRequest r = new LoadRequest(singles(n + 1), new long[] {S}, 1, List.of(at("h0", 0)), Set.of(), Set.of(),
+          false, targets, CHUNK);
+      LoadPlan p = LoadPlanner.plan(r);
+      assertEquals(S / B + (n - 1) * CHUNK / B, p.makespanSeconds(), 1e-9, "n = " + n);
+      assertEquals(S / B, p.lowerBoundSeconds(), 1e-12);
+    }
+  }
+
+  @Test
+  void oneSourcePerTargetTakesSOverB() {
+    int n = 6;
+    List<LoadRequest.Instance> sources = new ArrayList<>();
+    List<LoadRequest.Instance> targets = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      sources.add(at("h" + i, 0));
+      targets.add(at("h" + (n + i), 0));
+    }
+    LoadRequest r = new LoadRequest(singles(2 * n), new long[] {S}, 1, sources, Set.of(), Set.of(), false, targets,
+        CHUNK);
+    LoadPlan p = LoadPlanner.plan(r);
+    assertEquals(S / B, p.makespanSeconds(), 1e-9);
+    assertEquals(1.0, p.ratioToLowerBound(), 1e-12);
+  }
+
+  @Test
+  void baselinesOnAnH100ClusterAreOrderedAsExpected() {
+    // 70 GB of weights (Llama-2-70B in 8 bits... or half of it in FP16), TP 8, one serving instance, 4 new ones.
+    Topology t = Topology.h100Cluster(5);
+    long[] layers = LoadRequest.uniformLayers(70_000_000_000L, 80);
+    List<LoadRequest.Instance> targets = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      targets.add(at("h100-" + i, 0, 1, 2, 3, 4, 5, 6, 7));
+    }
+    LoadRequest r = new LoadRequest(t, layers, 8, List.of(at("h100-0", 0, 1, 2, 3, 4, 5, 6, 7)), Set.of(),
+        Set.of(), true, targets, LoadRequest.DEFAULT_CHUNK);
+    List<LoadPlan> all = LoadPlanner.compare(r);
+    LoadPlan multicast = all.get(0);
+    LoadPlan store = all.get(1);
+    // By hand: a shard is 70 GB / 8 = 8.75 GB; each of the 8 shard chains runs through 4 hosts at 50 GB/s (one NIC
+    // per GPU, none shared): 8.75e9 / 50e9 + 3 x 64 MiB / 50e9 = 0.175 + 0.004 s, plus 4 hops of 5 us.
+    double expected = 8.75e9 / 50e9 + 3 * (64.0 * (1 << 20)) / 50e9 + 4 * 5e-6;
+    assertEquals(expected, multicast.makespanSeconds(), 1e-6);
+    // The object store's 25 GB/s is shared by 32 GPUs: 8.75e9 / (25e9 / 32) = 11.2 s.
+    assertEquals(8.75e9 / (25e9 / 32) + 5e-6, store.makespanSeconds(), 1e-6);
+    assertTrue(multicast.ratioToLowerBound() < 1.1, "within 10% of the bound: " + multicast.ratioToLowerBound());
+  }
+
+  @Test
+  void layersBecomeResidentInOrderAndNeverAfterTheInstanceIsDone() {
+    Topology t = Topology.pcieCluster(4);
+    long[] layers = LoadRequest.uniformLayers(14_000_000_000L, 40);
+    LoadRequest r = new LoadRequest(t, layers, 2, List.of(at("pcie-0", 0, 1)), Set.of("pcie-2"), Set.of(), true,
+        List.of(at("pcie-1", 0, 1), at("pcie-2", 2, 3), at("pcie-3", 4, 5)), LoadRequest.DEFAULT_CHUNK);
+    for (LoadPlan p : LoadPlanner.compare(r)) {
+      for (LoadPlan.InstanceLoad i : p.instances()) {
+        double[] ready = i.layerReadySeconds();
+        for (int l = 1; l < ready.length; l++) {
+          assertTrue(ready[l] >= ready[l - 1], p.strategy() + " layer " + l);
+        }
+        assertEquals(i.doneSeconds(), ready[ready.length - 1], 0);
+      }
+    }
+  }
+
+  @Test
+  void randomRequestsKeepTheInvariants() {
+    // Every target GPU loads exactly once, links are never above capacity, the makespan is never below the bound,
+    // a chain forwards a chunk only after it has it, and adding a serving instance never slows the plan.
+    SplittableRandom rng = new SplittableRandom(5);
+    for (int c = 0; c < 300; c++) {
+      Topology t = rng.nextBoolean() ? Topology.h100Cluster(2 + rng.nextInt(7)) : Topology.pcieCluster(2 + rng.nextInt(7));
+      int k = 1 << rng.nextInt(3);
+      List<LoadRequest.Instance> free = new ArrayList<>();
+      for (Topology.Host h : t.hosts()) {
+        for (int g = 0; g + k <= h.gpus(); g += k) {
+          int[] gpus = new int[k];
+          for (int i = 0; i < k; i++) {
+            gpus[i] = g + i;
+          }
+          free.add(new LoadRequest.Instance(h.name(), gpus));
+        }
+      }
+      java.util.Collections.shuffle(free, new java.util.Random(rng.nextLong()));
+      int sources = rng.nextInt(3);
+      int targets = 1 + rng.nextInt(Math.min(12, free.size() - sources - 1));
+      Set<String> memory = new HashSet<>();
+      Set<String> ssd = new HashSet<>();
+      for (Topology.Host h : t.hosts()) {
+        if (rng.nextInt(4) == 0) {
+          memory.add(h.name());
+        }
+        if (rng.nextInt(4) == 0) {
+          ssd.add(h.name());
+        }
+      }
+      boolean store = sources == 0 && memory.isEmpty() && ssd.isEmpty() || rng.nextBoolean();
+      long[] layers = LoadRequest.uniformLayers(1_000_000_000L + rng.nextLong(20_000_000_000L), 1 + rng.nextInt(80));
+      long chunk = 1L << (20 + rng.nextInt(8));
+      LoadRequest r = new LoadRequest(t, layers, k, free.subList(0, sources), memory, ssd, store,
+          free.subList(sources, sources + targets), chunk);
+      for (LoadPlan p : LoadPlanner.compare(r)) {
+        String where = "case " + c + " " + p.strategy();
+        assertEquals(targets * k, p.gpus().size(), where);
+        Set<String> seen = new HashSet<>();
+        for (LoadPlan.GpuLoad g : p.gpus()) {
+          assertTrue(seen.add(g.target() + "/" + g.shard()), where + ": twice " + g);
+          assertEquals(r.targets().get(g.target()).gpus()[g.shard()], g.gpu(), where);
+        }
+        for (LoadPlan.LinkUse l : p.links()) {
+          assertTrue(l.rateBytesPerSecond() <= l.capacityBytesPerSecond() * (1 + 1e-9), where + ": " + l);
+        }
+        if (p.strategy().equals(LoadPlanner.MULTICAST)) {
+          // The bound is for the copies that exist; the host-cache and object-store baselines assume copies.
+          assertTrue(p.makespanSeconds() >= p.lowerBoundSeconds() * (1 - 1e-9), where);
+        }
+        // Along a chain (a path extending another GPU's path), the later GPU is done at least one chunk later.
+        for (LoadPlan.GpuLoad a : p.gpus()) {
+          for (LoadPlan.GpuLoad b : p.gpus()) {
+            if (b.path().size() == a.path().size() + 1 && b.path().subList(0, a.path().size()).equals(a.path())) {
+              double c1 = Math.min(chunk, r.shardBytes()) / a.rateBytesPerSecond();
+              assertTrue(b.doneSeconds() >= a.doneSeconds() + c1 * (1 - 1e-9), where + ": forwarded early");
+            }
+          }
+        }
+      }
+      if (sources + targets < free.size()) {
+        List<LoadRequest.Instance> more = new ArrayList<>(free.subList(0, sources));
+        more.add(free.get(sources + targets));
+        LoadRequest moreSources = new LoadRequest(t, layers, k, more, memory, ssd, store,
+            free.subList(sources, sources + targets), chunk);
+        assertTrue(LoadPlanner.plan(moreSources).makespanSeconds()
+            <= LoadPlanner.plan(r).makespanSeconds() * (1 + 1e-9), "case " + c + ": a source slowed the plan");
+      }
+    }
+  }
+
+  @Test
+  void badRequestsNameTheProblem() {
+    Topology t = singles(3);
+    var e = assertThrows(IllegalArgumentException.class, () -> new LoadRequest(t, new long[] {S}, 1, List.of(),
+        Set.of(), Set.of(), false, List.of(at("h1", 0)), CHUNK));
+    assertTrue(e.getMessage().contains("No copy"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new LoadRequest(t, new long[] {S}, 1,
+        List.of(at("h0", 0)), Set.of(), Set.of(), false, List.of(at("h0", 0)), CHUNK));
+    assertTrue(e.getMessage().contains("two instances"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new LoadRequest(t, new long[] {S}, 2,
+        List.of(at("h0", 0)), Set.of(), Set.of(), false, List.of(at("h1", 0)), CHUNK));
+    assertTrue(e.getMessage().contains("parallel degree"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new LoadRequest(t, new long[] {S}, 1,
+        List.of(at("h9", 0)), Set.of(), Set.of(), false, List.of(at("h1", 0)), CHUNK));
+    assertTrue(e.getMessage().contains("no host 'h9'"), e.getMessage());
+  }
+}

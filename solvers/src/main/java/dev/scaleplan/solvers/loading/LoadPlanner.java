@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Parameter loading plans: pipelined chain multicast over the GPU network (BlitzScale, OSDI 2025, section 4) with
@@ -25,10 +26,13 @@ import java.util.Objects;
  * {@code ceil(x/c) c / r + (i - 1) c / r + i * latency}: for a whole shard of {@code S} bytes the closed form
  * {@code S/r + (n - 1) c / r} of a pipelined chain of {@code n} (BlitzScale, section 4.2).
  *
- * <p><b>Lower bound.</b> Every plan here (and every baseline) feeds a GPU's shard along one path at a time, so none
- * finishes before {@code shard / b} for every target GPU, with {@code b} the fastest path into it from any place that
- * holds the model (NVLink from a serving GPU of its host, PCIe from its host's memory, its SSD, the network from a
- * serving GPU, a memory host or the object store; a path's rate is its slowest link).
+ * <p><b>Lower bound.</b> The largest of three: every plan here (and every baseline) feeds a GPU's shard along one path
+ * at a time, so none finishes before {@code shard / b} for any target GPU, with {@code b} the fastest path into it from
+ * a place that holds the model (NVLink from a serving GPU of its host, PCIe from its host's memory, its SSD, the
+ * network from a serving GPU, a memory host or the object store; a path's rate is its slowest link); a host without a
+ * copy receives each distinct shard its new GPUs need through its NICs, so no plan beats
+ * {@code shards * shard / (NICs * NIC bandwidth)}; and when the object store is the only copy, every shard leaves it
+ * at least once.
  */
 public final class LoadPlanner {
   /** Our plan's name. */
@@ -405,6 +409,26 @@ public final class LoadPlanner {
         }
         bound = Math.max(bound, shard / best);
       }
+    }
+    // Host level: a host without a copy receives every shard its new GPUs need through its NICs.
+    Set<String> local = new java.util.HashSet<>(request.memoryHosts());
+    local.addAll(request.ssdHosts());
+    request.sources().forEach(s -> local.add(s.host()));
+    Map<String, Set<Integer>> shardsOn = new LinkedHashMap<>();
+    for (LoadRequest.Instance inst : request.targets()) {
+      for (int j = 0; j < inst.gpus().length; j++) {
+        shardsOn.computeIfAbsent(inst.host(), x -> new java.util.HashSet<>()).add(j);
+      }
+    }
+    for (Map.Entry<String, Set<Integer>> e : shardsOn.entrySet()) {
+      if (!local.contains(e.getKey())) {
+        Topology.Host h = t.hosts().get(t.indexOf(e.getKey()));
+        bound = Math.max(bound, (double) e.getValue().size() * shard / (h.nics() * h.nicBytesPerSecond()));
+      }
+    }
+    // The object store as the only copy: every shard leaves it at least once.
+    if (request.sources().isEmpty() && local.isEmpty()) {
+      bound = Math.max(bound, (double) request.parallelDegree() * shard / t.objectStoreBytesPerSecond());
     }
     return bound;
   }

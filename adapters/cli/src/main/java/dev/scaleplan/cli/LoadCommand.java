@@ -94,7 +94,7 @@ final class LoadCommand implements Callable<Integer> {
       description = "GPUs per instance (tensor-parallel degree). Default: ${DEFAULT-VALUE}.")
   int tp;
 
-  @Option(names = "--chunk", paramLabel = "BYTES", defaultValue = "64MiB",
+  @Option(names = "--chunk", paramLabel = "BYTES", defaultValue = "16MiB",
       description = "The unit a chain forwards. Default: ${DEFAULT-VALUE}.")
   String chunk;
 

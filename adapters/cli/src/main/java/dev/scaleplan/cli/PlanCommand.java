@@ -150,6 +150,15 @@ final class PlanCommand implements Callable<Integer> {
       description = "Time for a new instance to load and serve. Default: the current file's, else 20s.")
   Double horizontalSeconds;
 
+  @Option(names = "--load-topology", paramLabel = "NAME|FILE",
+      description = "Time horizontal steps by a loading plan on this topology (h100, pcie or a topology JSON file) "
+          + "instead of --horizontal-seconds: one new instance loaded from a serving one (or the object store).")
+  String loadTopology;
+
+  @Option(names = "--model-bytes", paramLabel = "N",
+      description = "Parameter bytes for --load-topology (140GB, 102MB, ...). Default: the profile's, if it says.")
+  String modelBytes;
+
   @Option(names = "--stabilisation-seconds", paramLabel = "T", converter = DurationConverter.class,
       description = "How long a lower rate must hold before scaling in. Default: the current file's, else 300s.")
   Double stabilisationSeconds;
@@ -213,6 +222,7 @@ final class PlanCommand implements Callable<Integer> {
     boolean ilp;
     int minInstances;
     IlpOptions ilpOptions;
+    Double loadSeconds;
   }
 
   private Setup setup() {
@@ -314,7 +324,44 @@ final class PlanCommand implements Callable<Integer> {
       throw new IllegalArgumentException("The --workers (" + workers + ") must be at least 1.");
     }
     s.ilpOptions = new IlpOptions(timeLimit, seed, workers == null ? IlpOptions.defaults().workers() : workers);
+    if (loadTopology != null) {
+      if (horizontalSeconds != null) {
+        throw new IllegalArgumentException("Give --load-topology or --horizontal-seconds, not both.");
+      }
+      s.loadSeconds = loadSeconds(s);
+    } else if (modelBytes != null) {
+      throw new IllegalArgumentException("--model-bytes times loads on --load-topology; give that too.");
+    }
     return s;
+  }
+
+  /** The multicast load time of one new instance on {@code --load-topology}. */
+  private double loadSeconds(Setup s) {
+    dev.scaleplan.solvers.loading.Topology topo = switch (loadTopology.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "h100" -> dev.scaleplan.solvers.loading.Topology.h100Cluster(8);
+      case "pcie" -> dev.scaleplan.solvers.loading.Topology.pcieCluster(8);
+      default -> dev.scaleplan.solvers.loading.TopologyJson.read(Path.of(loadTopology));
+    };
+    long bytes;
+    if (modelBytes != null) {
+      bytes = LoadCommand.bytes(modelBytes, "--model-bytes");
+    } else if (s.profile.facts().parameterBytes().isPresent()) {
+      bytes = s.profile.facts().parameterBytes().getAsLong();
+    } else {
+      throw new IllegalArgumentException("The profile of " + s.profile.model() + " does not give its parameter bytes;"
+          + " add --model-bytes N for --load-topology.");
+    }
+    int k = s.profile.curves().keySet().stream().mapToInt(dev.scaleplan.profiler.ProfileKey::parallelDegree).max()
+        .orElse(1);
+    int biggest = topo.hosts().stream().mapToInt(dev.scaleplan.solvers.loading.Topology.Host::gpus).min().orElse(1);
+    if (k > biggest) {
+      throw new IllegalArgumentException("An instance of " + k + " GPUs does not fit a host of " + topo.name()
+          + " (" + biggest + " GPUs).");
+    }
+    boolean serving = s.currentFile != null && !s.currentFile.instances().isEmpty();
+    return dev.scaleplan.solvers.loading.LoadPlanner.newInstanceSeconds(topo,
+        dev.scaleplan.solvers.loading.LoadRequest.uniformLayers(bytes, Math.max(1, Math.min(80, (int) Math.min(bytes,
+            80)))), k, serving);
   }
 
   private ScalingPlan solve(ScalingProblem problem, Setup s, OptionCatalog.Catalog catalog) {
@@ -377,7 +424,8 @@ final class PlanCommand implements Callable<Integer> {
     TransitionPlanner.Timing d = TransitionPlanner.Timing.defaults();
     TransitionPlanner.Timing timing = new TransitionPlanner.Timing(
         verticalSeconds != null ? verticalSeconds : f.verticalSeconds().orElse(d.verticalSeconds()),
-        horizontalSeconds != null ? horizontalSeconds : f.horizontalSeconds().orElse(d.horizontalSeconds()),
+        s.loadSeconds != null ? s.loadSeconds
+            : horizontalSeconds != null ? horizontalSeconds : f.horizontalSeconds().orElse(d.horizontalSeconds()),
         stabilisationSeconds != null ? stabilisationSeconds
             : f.stabilisationSeconds().orElse(d.stabilisationSeconds()),
         Math.max(1, s.minInstances));
@@ -472,7 +520,9 @@ final class PlanCommand implements Callable<Integer> {
 
   private static void printTransition(PrintWriter out, TransitionPlanner.Transition tr) {
     out.println();
-    out.println("transition to " + Text.number(tr.ratePerSecond()) + " requests/s (surge: vertical steps first)");
+    out.println("transition to " + Text.number(tr.ratePerSecond()) + " requests/s (surge: vertical steps first; "
+        + "in place " + Text.seconds(tr.timing().verticalSeconds()) + ", new instances "
+        + Text.seconds(tr.timing().horizontalSeconds()) + ")");
     printStage(out, tr.surge(), tr.ratePerSecond());
     tr.consolidation().ifPresent(c -> {
       out.println();

@@ -46,6 +46,24 @@ public final class LoadPlanner {
 
   private LoadPlanner() {}
 
+  /**
+   * How long one new instance takes to load: the multicast plan for an instance of {@code parallelDegree} GPUs on the
+   * second host of {@code topology}, fed by a serving instance on the first (when {@code fromServing}) and the object
+   * store. This is the time the scaling planner's horizontal steps take ({@code TransitionPlanner.Timing}).
+   */
+  public static double newInstanceSeconds(Topology topology, long[] layerBytes, int parallelDegree,
+      boolean fromServing) {
+    if (topology.hosts().size() < 2) {
+      throw new IllegalArgumentException("The topology needs two hosts (one serving, one new) to time a load.");
+    }
+    int[] gpus = java.util.stream.IntStream.range(0, parallelDegree).toArray();
+    List<LoadRequest.Instance> serving = fromServing
+        ? List.of(new LoadRequest.Instance(topology.hosts().get(0).name(), gpus)) : List.of();
+    LoadRequest r = new LoadRequest(topology, layerBytes, parallelDegree, serving, Set.of(), Set.of(), true,
+        List.of(new LoadRequest.Instance(topology.hosts().get(1).name(), gpus)), LoadRequest.DEFAULT_CHUNK);
+    return plan(r).makespanSeconds();
+  }
+
   /** Our plan and the three baselines, in that order. */
   public static List<LoadPlan> compare(LoadRequest request) {
     return List.of(plan(request), objectStore(request), hostCache(request), fastestTier(request));

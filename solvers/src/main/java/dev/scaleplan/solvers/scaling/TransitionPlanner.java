@@ -15,9 +15,10 @@ import java.util.Optional;
  * once the surge has held for a stabilisation window, the move to the minimum-cost target.
  *
  * <p>This follows Themis (joint horizontal/vertical autoscaling): vertical steps grow an instance in place (more
- * replicas of the same GPU type, parallel degree and batch cap behind its queue, only with free GPUs on its own host)
+ * replicas of the same GPU type, parallel degree and batch cap, only with free GPUs on its own host)
  * and are ready after the reconfiguration time; horizontal steps add instances on free GPUs and are ready after the
- * load time. Vertical steps come first because they are faster:
+ * load time. The faster kind comes first: vertical steps, as Themis argues, unless a new instance loads sooner (a
+ * small model over a fast network), in which case the order below is reversed:
  * <ol>
  *   <li>Vertical: per host, a multiple-choice knapsack over the host's free GPUs gives the largest capacity gain for
  *       every number of extra GPUs (each instance takes at most one upgrade); a group knapsack over hosts then picks
@@ -132,14 +133,15 @@ public final class TransitionPlanner {
    *
    * @param ratePerSecond the new rate
    * @param demandPerSecond rate times headroom, what capacity must cover
+   * @param timing the action times and limits used
    * @param surge the fastest cover of the new rate
    * @param target the minimum-cost plan for the new rate (ignoring where instances run now)
    * @param consolidation the move from the surge's result to the target after the stabilisation window, when that is
    *     cheaper and possible
    * @param notes sentences on what was not possible or not needed
    */
-  public record Transition(double ratePerSecond, double demandPerSecond, Stage surge, ScalingPlan target,
-      Optional<Stage> consolidation, List<String> notes) {
+  public record Transition(double ratePerSecond, double demandPerSecond, Timing timing, Stage surge,
+      ScalingPlan target, Optional<Stage> consolidation, List<String> notes) {
     /** Whether the surge stage covers the demand. */
     public boolean covers() {
       return surge.shortfallPerSecond() == 0;
@@ -173,7 +175,7 @@ public final class TransitionPlanner {
     double rate = problem.ratePerSecond();
     if (problem.obviouslyInfeasible().isPresent()) {
       Stage none = new Stage(List.of(), Double.POSITIVE_INFINITY, 0, 0, current);
-      return new Transition(rate, problem.demandPerSecond(), none, target, Optional.empty(),
+      return new Transition(rate, problem.demandPerSecond(), timing, none, target, Optional.empty(),
           List.of(problem.obviouslyInfeasible().get()));
     }
     Stage surge = surge(current, problem, timing, strategy, notes);
@@ -183,7 +185,8 @@ public final class TransitionPlanner {
     } else {
       consolidation = consolidate(surge.result(), target, problem, timing, notes);
     }
-    return new Transition(rate, problem.demandPerSecond(), surge, target, consolidation, List.copyOf(notes));
+    return new Transition(rate, problem.demandPerSecond(), timing, surge, target, consolidation,
+        List.copyOf(notes));
   }
 
   private record Upgrade(int instance, InstanceOption to, int extraGpus, long gain) {}
@@ -201,7 +204,31 @@ public final class TransitionPlanner {
     }
     List<Deployment.Running> running = new ArrayList<>(current.instances());
     Map<String, Integer> free = current.freeGpus();
-    // 1. Vertical: per-host multiple-choice knapsack, then a group knapsack over hosts.
+    List<Action> actions = new ArrayList<>();
+    // Themis: the faster kind of step first (in place, unless loading a new instance is quicker), then the other for
+    // what is left.
+    boolean verticalFirst = timing.verticalSeconds() <= timing.horizontalSeconds();
+    long rest = deficit;
+    if (strategy != Strategy.HORIZONTAL_ONLY && (verticalFirst || strategy == Strategy.VERTICAL_ONLY)) {
+      rest -= grow(current, running, free, rest, problem, timing, actions);
+    }
+    if (rest > 0 && strategy != Strategy.VERTICAL_ONLY) {
+      rest -= add(current, running, free, rest, problem, timing, actions, notes);
+    }
+    if (rest > 0 && strategy == Strategy.JOINT && !verticalFirst) {
+      grow(current, running, free, rest, problem, timing, actions);
+    }
+    Deployment after = new Deployment(current.cluster(), running);
+    return timeline(actions, current.capacityPerSecond(), problem, after, 0);
+  }
+
+  /**
+   * Grows instances in place to cover {@code deficit} capacity units with free GPUs of their own hosts: per host a
+   * multiple-choice knapsack, across hosts a group knapsack for the fewest extra GPUs that cover it, or the most
+   * capacity when nothing does. Updates {@code running} and {@code free}, appends the actions, returns the gain.
+   */
+  private static long grow(Deployment current, List<Deployment.Running> running, Map<String, Integer> free,
+      long deficit, ScalingProblem problem, Timing timing, List<Action> actions) {
     List<Cluster.Host> hosts = current.cluster().hosts();
     int totalFree = free.values().stream().mapToInt(Integer::intValue).sum();
     long[][] hostGain = new long[hosts.size()][];
@@ -275,9 +302,6 @@ public final class TransitionPlanner {
         break;
       }
     }
-    if (strategy == Strategy.HORIZONTAL_ONLY) {
-      chosen = 0;
-    }
     if (chosen < 0) {
       long most = -1;
       for (int c = 0; c <= totalFree; c++) {
@@ -304,7 +328,6 @@ public final class TransitionPlanner {
         }
       }
     }
-    List<Action> actions = new ArrayList<>();
     long gained = 0;
     for (Upgrade up : upgrades) {
       Deployment.Running r = running.get(up.instance());
@@ -314,9 +337,20 @@ public final class TransitionPlanner {
       free.merge(r.host(), -up.extraGpus(), Integer::sum);
       gained += up.gain();
     }
-    // 2. Horizontal for the rest.
-    long rest = deficit - gained;
-    if (rest > 0 && strategy != Strategy.VERTICAL_ONLY) {
+    return gained;
+  }
+
+  /**
+   * Adds the cheapest new instances that cover {@code deficit} capacity units on free GPUs (best fit), or, when they
+   * do not fit, instances by capacity per cost while any fits. Updates {@code running} and {@code free}, appends the
+   * actions, returns the capacity added.
+   */
+  private static long add(Deployment current, List<Deployment.Running> running, Map<String, Integer> free,
+      long deficit, ScalingProblem problem, Timing timing, List<Action> actions, List<String> notes) {
+    long rest = deficit;
+    long gained = 0;
+    List<Cluster.Host> hosts = current.cluster().hosts();
+    if (rest > 0) {
       List<InstanceOption> fitting = problem.options().stream()
           .filter(o -> hosts.stream().anyMatch(h -> h.gpuType().equalsIgnoreCase(o.gpuType())
               && free.get(h.name()) >= o.gpus()))
@@ -351,10 +385,10 @@ public final class TransitionPlanner {
         running.add(new Deployment.Running(id, placed.get(k), adds.get(k)));
         actions.add(new Action(Kind.ADD, id, placed.get(k), Optional.empty(), Optional.of(adds.get(k)), 0,
             timing.horizontalSeconds(), 0));
+        gained += ScalingProblem.capacityUnits(adds.get(k));
       }
     }
-    Deployment after = new Deployment(current.cluster(), running);
-    return timeline(actions, current.capacityPerSecond(), problem, after, 0);
+    return gained;
   }
 
   private static Optional<Stage> consolidate(Deployment now, ScalingPlan target, ScalingProblem problem,

@@ -76,8 +76,8 @@ class LoadPlannerTest {
     LoadPlan multicast = all.get(0);
     LoadPlan store = all.get(1);
     // By hand: a shard is 70 GB / 8 = 8.75 GB; each of the 8 shard chains runs through 4 hosts at 50 GB/s (one NIC
-    // per GPU, none shared): 8.75e9 / 50e9 + 3 x 64 MiB / 50e9 = 0.175 + 0.004 s, plus 4 hops of 5 us.
-    double expected = 8.75e9 / 50e9 + 3 * (64.0 * (1 << 20)) / 50e9 + 4 * 5e-6;
+    // per GPU, none shared): 8.75e9 / 50e9 + 3 x 16 MiB / 50e9 = 0.175 + 0.001 s, plus 4 hops of 5 us.
+    double expected = 8.75e9 / 50e9 + 3 * (16.0 * (1 << 20)) / 50e9 + 4 * 5e-6;
     assertEquals(expected, multicast.makespanSeconds(), 1e-6);
     // The object store's 25 GB/s is shared by 32 GPUs: 8.75e9 / (25e9 / 32) = 11.2 s.
     assertEquals(8.75e9 / (25e9 / 32) + 5e-6, store.makespanSeconds(), 1e-6);

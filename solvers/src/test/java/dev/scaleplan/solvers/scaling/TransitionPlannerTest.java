@@ -83,6 +83,21 @@ class TransitionPlannerTest {
   }
 
   @Test
+  void whenNewInstancesLoadFasterTheyComeFirst() {
+    // By hand: in place takes 5 s, a new instance 1 s. The deficit 600 is covered by new instances alone: the most
+    // capacity at the fewest GPUs (6) is x4 + x2 = 640, placed best-fit (x4 on h-1's 4 free GPUs, x2 on h-0's 3).
+    // Covered at 1 s; requests above capacity (700 - 100) x 1 = 600; nothing grows.
+    Deployment now = new Deployment(CLUSTER, List.of(new Deployment.Running("a", "h-0", X1)));
+    var t = TransitionPlanner.plan(now, ScalingProblem.of(CATALOG, 700, SLO),
+        new TransitionPlanner.Timing(5, 1, 300, 1));
+    var s = t.surge();
+    assertTrue(s.actions().stream().allMatch(a -> a.kind() == TransitionPlanner.Kind.ADD), s.actions().toString());
+    assertEquals(1, s.coveredAtSeconds(), 0);
+    assertEquals(600, s.excessRequests(), 1e-9);
+    assertEquals(740, s.result().capacityPerSecond(), 1e-9);
+  }
+
+  @Test
   void aClusterTooSmallReportsTheShortfall() {
     // By hand: the whole cluster filled with x4 gives 860 < 1,000; shortfall 140 after every action.
     Deployment now = new Deployment(CLUSTER, List.of(new Deployment.Running("a", "h-0", X1)));

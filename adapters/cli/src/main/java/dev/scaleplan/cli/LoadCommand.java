@@ -313,6 +313,9 @@ final class LoadCommand implements Callable<Integer> {
         m.put("rateBytesPerSecond", l.rateBytesPerSecond());
         m.put("chains", l.chains());
         m.put("busyUntilSeconds", l.busyUntilSeconds());
+        m.put("transfers", l.transfers().stream().map(x -> Map.of("chain", x.chain(), "head", x.head(),
+            "rateBytesPerSecond", x.rateBytesPerSecond(), "startSeconds", x.startSeconds(), "endSeconds",
+            x.endSeconds())).toList());
         links.add(m);
       }
     }

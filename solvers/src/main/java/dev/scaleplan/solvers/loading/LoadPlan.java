@@ -81,16 +81,32 @@ public record LoadPlan(String strategy, List<GpuLoad> gpus, List<InstanceLoad> i
   }
 
   /**
-   * One link's use.
+   * One link's schedule: the chains that cross it, each at its rate from the start of the load until it finishes.
    *
    * @param link its name, such as {@code h100-3/nic2/in}
    * @param capacityBytesPerSecond its bandwidth
    * @param rateBytesPerSecond the sum of the rates of the chains that use it
    * @param chains how many chains use it
    * @param busyUntilSeconds when its last chain finishes
+   * @param transfers the chains on it
    */
   public record LinkUse(String link, double capacityBytesPerSecond, double rateBytesPerSecond, int chains,
-      double busyUntilSeconds) {}
+      double busyUntilSeconds, List<Transfer> transfers) {
+    public LinkUse {
+      transfers = List.copyOf(transfers);
+    }
+  }
+
+  /**
+   * One chain on a link.
+   *
+   * @param chain the chain's number in the plan
+   * @param head where the chain starts, such as {@code h100-0/gpu3} or {@code object-store}
+   * @param rateBytesPerSecond its rate
+   * @param startSeconds when it starts (every chain starts at 0)
+   * @param endSeconds when its last GPU is complete
+   */
+  public record Transfer(int chain, String head, double rateBytesPerSecond, double startSeconds, double endSeconds) {}
 
   /** The makespan over the lower bound (at least 1). */
   public double ratioToLowerBound() {

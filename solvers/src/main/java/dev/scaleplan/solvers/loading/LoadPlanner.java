@@ -369,17 +369,22 @@ public final class LoadPlanner {
     double[] load = new double[net.ports()];
     int[] users = new int[net.ports()];
     double[] busy = new double[net.ports()];
+    List<List<LoadPlan.Transfer>> transfers = new ArrayList<>();
+    for (int p = 0; p < net.ports(); p++) {
+      transfers.add(new ArrayList<>());
+    }
     for (int ci = 0; ci < chains.size(); ci++) {
       for (int p : flows.get(ci)) {
         load[p] += rate[ci];
         users[p]++;
         busy[p] = Math.max(busy[p], chainEnd[ci]);
+        transfers.get(p).add(new LoadPlan.Transfer(ci, chains.get(ci).headName(t), rate[ci], 0, chainEnd[ci]));
       }
     }
     List<String> names = net.names();
     List<LoadPlan.LinkUse> links = new ArrayList<>();
     for (int p = 0; p < net.ports(); p++) {
-      links.add(new LoadPlan.LinkUse(names.get(p), net.capacity(p), load[p], users[p], busy[p]));
+      links.add(new LoadPlan.LinkUse(names.get(p), net.capacity(p), load[p], users[p], busy[p], transfers.get(p)));
     }
     return new LoadPlan(name, gpus, instances, makespan, lowerBound(request), links);
   }

@@ -274,6 +274,8 @@ final class PlanCommand implements Callable<Integer> {
       if (s.cluster == null) {
         s.cluster = s.currentFile.cluster().orElseThrow(() -> new IllegalArgumentException(
             "The current deployment needs hosts: give --cluster FILE or a \"hosts\" array in " + current + "."));
+      } else if (s.currentFile.cluster().isPresent()) {
+        throw new IllegalArgumentException("Hosts are given twice: in --cluster and in " + current + "; keep one.");
       }
     }
     if (gpus != null) {
@@ -431,14 +433,17 @@ final class PlanCommand implements Callable<Integer> {
         Math.max(1, s.minInstances));
     ScalingProblem withFamilies = new ScalingProblem(options, problem.ratePerSecond(), problem.slo(),
         problem.headroom(), problem.minInstances(), problem.costs(), problem.budget());
-    if (s.ilp) {
-      // The target is the plan printed above whenever the problem is the same (CP-SAT with several workers may
-      // return another optimum of equal cost on a second solve).
-      return TransitionPlanner.plan(deployment, withFamilies, timing, strategy,
-          p -> p.equals(plan.problem()) ? plan : CpSatPlanner.solve(p, s.cluster, s.ilpOptions));
-    }
-    return TransitionPlanner.plan(deployment, withFamilies, timing, strategy,
-        dev.scaleplan.solvers.scaling.TargetDp::solve);
+    // The running instances' own sizes serve the surge's growth only; the target uses the configurations planned
+    // above (so --gpu-type and --replicas hold for it), and is that plan whenever the problem is the same.
+    java.util.function.Function<ScalingProblem, ScalingPlan> target = p -> {
+      ScalingProblem q = new ScalingProblem(problem.options(), p.ratePerSecond(), p.slo(), p.headroom(),
+          p.minInstances(), p.costs(), p.budget());
+      if (q.equals(plan.problem())) {
+        return plan;
+      }
+      return s.ilp ? CpSatPlanner.solve(q, s.cluster, s.ilpOptions) : dev.scaleplan.solvers.scaling.TargetDp.solve(q);
+    };
+    return TransitionPlanner.plan(deployment, withFamilies, timing, strategy, target);
   }
 
   // ---- output -------------------------------------------------------------------------------------------------

@@ -32,6 +32,9 @@ import java.util.OptionalDouble;
  * </pre>
  */
 final class PlanFiles {
+  /** The most hosts a cluster file may describe. */
+  static final int MAX_HOSTS = 100_000;
+
   private PlanFiles() {}
 
   /** A cluster file's contents. */
@@ -112,7 +115,15 @@ final class PlanFiles {
       String type = text(file, at + ".gpuType", n.get("gpuType"));
       int gpus = whole(file, at + ".gpus", n.get("gpus"), 1);
       if (n.has("count")) {
+        if (n.has("name")) {
+          throw new IllegalArgumentException(file + ": " + at + " has both name and count; give a name for one host"
+              + " or a prefix and a count for several.");
+        }
         int count = whole(file, at + ".count", n.get("count"), 1);
+        if (count > MAX_HOSTS - hosts.size()) {
+          throw new IllegalArgumentException(file + ": " + at + ".count (" + count + ") takes the cluster above "
+              + MAX_HOSTS + " hosts.");
+        }
         String prefix = n.has("prefix") ? text(file, at + ".prefix", n.get("prefix")) : type;
         for (int k = 0; k < count; k++) {
           hosts.add(new Cluster.Host(prefix + "-" + k, type, gpus));
@@ -133,7 +144,10 @@ final class PlanFiles {
       throw new IllegalArgumentException("The file " + file + " does not exist or is not a file.");
     }
     try {
-      JsonNode root = new ObjectMapper().readTree(file.toFile());
+      JsonNode root = new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .readTree(file.toFile());
       if (root == null || !root.isObject()) {
         throw new IllegalArgumentException(file + ": expected a JSON object at the top level.");
       }

@@ -97,7 +97,7 @@ public final class CpSatPlanner {
           best = Math.max(best, p.capacityUnits());
         }
       }
-      most += best * c.hosts().size();
+      most = saturatingAdd(most, saturatingMultiply(best, c.hosts().size()));
     }
     if (most < problem.demandUnits()) {
       return ScalingPlan.infeasible(problem, ScalingPlan.Status.INFEASIBLE, String.format(Locale.ROOT,
@@ -156,7 +156,9 @@ public final class CpSatPlanner {
       case INFEASIBLE:
         return ScalingPlan.infeasible(problem, ScalingPlan.Status.INFEASIBLE, whyInfeasible(problem), NAME, nanos);
       case MODEL_INVALID:
-        throw new IllegalStateException("CP-SAT rejected the model: " + model.validate());
+        return ScalingPlan.infeasible(problem, ScalingPlan.Status.UNKNOWN, "CP-SAT rejected the model (its sums "
+            + "would overflow 64-bit integers with these capacities, costs and host counts): "
+            + model.validate().lines().findFirst().orElse(""), NAME, nanos);
       default:
         return ScalingPlan.infeasible(problem, ScalingPlan.Status.UNKNOWN, String.format(Locale.ROOT,
             "CP-SAT found no plan within its time limit of %.3g s; raise the limit.", options.timeLimitSeconds()),
@@ -209,10 +211,11 @@ public final class CpSatPlanner {
         }
       }
     }
+    boolean[][] dominated = dominated(best, G);
     List<Pattern> out = new ArrayList<>();
     for (int g = 1; g <= G; g++) {
       for (int k = 1; k <= g; k++) {
-        if (best[g][k] <= 0 || dominated(best, g, k)) {
+        if (best[g][k] < 0 || dominated[g][k]) {
           continue;
         }
         int[] chosen = new int[k];
@@ -229,16 +232,28 @@ public final class CpSatPlanner {
     return out;
   }
 
-  /** Whether a pattern with no more GPUs, no fewer instances and at least the capacity exists (other than itself). */
-  private static boolean dominated(long[][] best, int g, int k) {
-    for (int g2 = 1; g2 <= g; g2++) {
-      for (int k2 = k; k2 <= g2; k2++) {
-        if ((g2 != g || k2 != k) && best[g2][k2] >= best[g][k]) {
-          return true;
-        }
+  /**
+   * Which patterns another one matches or beats: one with no more GPUs, no fewer instances and at least the capacity.
+   * {@code most[g][k]} is the best capacity over {@code g' <= g, k' >= k}; a pattern is dominated when that maximum
+   * over the region without itself, {@code max(most[g - 1][k], most[g][k + 1])}, reaches its capacity.
+   */
+  private static boolean[][] dominated(long[][] best, int G) {
+    long[][] most = new long[G + 2][G + 2];
+    for (long[] row : most) {
+      java.util.Arrays.fill(row, -1);
+    }
+    for (int g = 1; g <= G; g++) {
+      for (int k = g; k >= 1; k--) {
+        most[g][k] = Math.max(best[g][k], Math.max(most[g - 1][k], most[g][k + 1]));
       }
     }
-    return false;
+    boolean[][] out = new boolean[G + 1][G + 1];
+    for (int g = 1; g <= G; g++) {
+      for (int k = 1; k <= g; k++) {
+        out[g][k] = best[g][k] >= 0 && Math.max(most[g - 1][k], most[g][k + 1]) >= best[g][k];
+      }
+    }
+    return out;
   }
 
   /** Hands each class's chosen patterns to its hosts in order, and groups equal options on a host. */
@@ -260,6 +275,15 @@ public final class CpSatPlanner {
       }
     }
     return groups;
+  }
+
+  private static long saturatingAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+  }
+
+  private static long saturatingMultiply(long a, long b) {
+    return b != 0 && a > Long.MAX_VALUE / b ? Long.MAX_VALUE : a * b;
   }
 
   private static String whyInfeasible(ScalingProblem problem) {

@@ -44,6 +44,9 @@ public record Topology(String name, List<Host> hosts, double objectStoreBytesPer
         throw new IllegalArgumentException("A host needs a non-blank name.");
       }
       Checks.atLeast("GPU count of host " + name, gpus, 1);
+      if (gpus > 1024) {
+        throw new IllegalArgumentException("The GPU count of host " + name + " (" + gpus + ") must be at most 1024.");
+      }
       finite("NVLink bandwidth of host " + name, nvlinkBytesPerSecond, true);
       finite("PCIe bandwidth of host " + name, pcieBytesPerSecond, false);
       finite("NIC bandwidth of host " + name, nicBytesPerSecond, false);

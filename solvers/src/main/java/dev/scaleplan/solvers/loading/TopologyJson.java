@@ -50,7 +50,10 @@ public final class TopologyJson {
   public static Topology parse(String json, String where) {
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(json);
+      root = new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .readTree(json);
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
       throw new IllegalArgumentException(where + (loc == null ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr())
@@ -89,7 +92,15 @@ public final class TopologyJson {
       double ssd = number(where, at + ".ssdGBps", n.get("ssdGBps"), false);
       List<String> names = new ArrayList<>();
       if (n.has("count")) {
+        if (n.has("name")) {
+          throw new IllegalArgumentException(where + ": " + at + " has both name and count; give a name for one host"
+              + " or a prefix and a count for several.");
+        }
         int count = whole(where, at + ".count", n.get("count"));
+        if (count > 100_000 - hosts.size()) {
+          throw new IllegalArgumentException(where + ": " + at + ".count (" + count + ") takes the topology above"
+              + " 100000 hosts.");
+        }
         String prefix = n.has("prefix") ? text(where, at + ".prefix", n.get("prefix")) : "host";
         for (int k = 0; k < count; k++) {
           names.add(prefix + "-" + k);

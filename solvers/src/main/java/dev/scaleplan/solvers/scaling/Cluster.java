@@ -15,6 +15,9 @@ import java.util.TreeMap;
  * @param hosts the hosts, with distinct names; at least one
  */
 public record Cluster(List<Host> hosts) {
+  /** The most GPUs one host (one NVLink domain) may have. */
+  public static final int MAX_GPUS_PER_HOST = 1024;
+
   /**
    * One host.
    *
@@ -31,6 +34,10 @@ public record Cluster(List<Host> hosts) {
             + gpuType + "').");
       }
       Checks.atLeast("GPU count of host " + name, gpus, 1);
+      if (gpus > MAX_GPUS_PER_HOST) {
+        throw new IllegalArgumentException("The GPU count of host " + name + " (" + gpus + ") must be at most "
+            + MAX_GPUS_PER_HOST + " (one host is one NVLink domain).");
+      }
     }
 
     /** Whether an option can run on this host: same GPU type and few enough GPUs. */

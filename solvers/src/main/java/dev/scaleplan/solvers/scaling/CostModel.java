@@ -30,13 +30,14 @@ public final class CostModel {
         throw new IllegalArgumentException(
             "The price per GPU of " + type + " (" + p + ") must be a finite number above 0 and at most 1e9.");
       }
-      double scaled = p / PRICE_RESOLUTION;
-      long rounded = Math.round(scaled);
-      if (Math.abs(scaled - rounded) > 1e-6 * Math.max(1, scaled)) {
+      java.math.BigDecimal exact = new java.math.BigDecimal(Double.toString(p));
+      if (exact.stripTrailingZeros().scale() > 4 || p < PRICE_RESOLUTION) {
         throw new IllegalArgumentException("The price per GPU of " + type + " (" + p
             + ") must be a whole multiple of " + PRICE_RESOLUTION + ".");
       }
-      units.put(type, rounded);
+      if (units.put(type, exact.movePointRight(4).longValueExact()) != null) {
+        throw new IllegalArgumentException("The GPU type " + type + " has two prices (GPU types ignore case).");
+      }
       copy.put(type, p);
     }
     this.priceUnits = units;
@@ -100,7 +101,14 @@ public final class CostModel {
 
   /** Converts a cost (such as a budget) to integer units, rounding down. */
   public long toUnitsFloor(double cost) {
-    return priced() ? (long) Math.floor(cost / PRICE_RESOLUTION + 1e-9) : (long) Math.floor(cost + 1e-9);
+    if (!(cost >= 0)) {
+      return 0;
+    }
+    if (cost > 1e14) {
+      return Long.MAX_VALUE / 4;
+    }
+    java.math.BigDecimal c = new java.math.BigDecimal(Double.toString(cost));
+    return (priced() ? c.movePointRight(4) : c).setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
   }
 
   @Override

@@ -68,8 +68,10 @@ public final class TargetDp {
       }
     }
     if (bound == Long.MAX_VALUE) {
-      return ScalingPlan.infeasible(problem, ScalingPlan.Status.INFEASIBLE,
-          "Every option's capacity rounds to less than " + ScalingProblem.CAPACITY_UNIT + " requests/s.", NAME,
+      boolean anyCapacity = java.util.Arrays.stream(v).anyMatch(x -> x > 0);
+      return ScalingPlan.infeasible(problem, anyCapacity ? ScalingPlan.Status.UNKNOWN : ScalingPlan.Status.INFEASIBLE,
+          anyCapacity ? "The plan's cost would overflow 64-bit integers; the rate is too large for these options."
+              : "Every option's capacity rounds to less than " + ScalingProblem.CAPACITY_UNIT + " requests/s.", NAME,
           System.nanoTime() - start);
     }
     long budget = problem.budgetUnits();
@@ -78,10 +80,10 @@ public final class TargetDp {
       return bestRatioSolve(problem, w, v, g, demand, limit, bound, budget, start);
     }
     int layers = min + 1;
-    if ((limit + 1) * layers > MAX_CELLS) {
+    if (limit + 1 > MAX_CELLS / layers) {
       return ScalingPlan.infeasible(problem, ScalingPlan.Status.UNKNOWN, String.format(java.util.Locale.ROOT,
-          "The DP table would need %,d cells (cost bound %d units in steps of %d, %d count layers); give prices on a"
-              + " coarser scale, a budget, or use the ILP.", (limit + 1) * layers, limit * g, g, layers),
+          "The DP table would need more than %,d cells (cost bound %d units in steps of %d, %d count layers); give"
+              + " prices on a coarser scale, a budget, or use the ILP.", MAX_CELLS, limit * g, g, layers),
           NAME, System.nanoTime() - start);
     }
     int cells = (int) (limit + 1);
@@ -207,9 +209,12 @@ public final class TargetDp {
         }
       }
       long copies = here >= demand ? 0 : ceilDiv(demand - here, v[b]);
+      if (copies > Integer.MAX_VALUE / 2 || copies > (Long.MAX_VALUE / 2 - c) / wb) {
+        continue; // more instances than a plan can list; reported below if nothing smaller exists
+      }
       long total = c + copies * wb;
       long capacity = here + copies * v[b];
-      if (total * g <= Math.min(bound, budget)
+      if (total <= Math.min(bound, budget) / g
           && (total < bestTotal || total == bestTotal && capacity > bestCapacity)) {
         bestTotal = total;
         bestCapacity = capacity;
@@ -218,8 +223,10 @@ public final class TargetDp {
       }
     }
     if (bestCell < 0) {
-      return ScalingPlan.infeasible(problem, ScalingPlan.Status.INFEASIBLE, budgetReason(problem, budget), NAME,
-          System.nanoTime() - start);
+      boolean huge = ceilDiv(demand, v[b]) > Integer.MAX_VALUE / 2;
+      return ScalingPlan.infeasible(problem, huge ? ScalingPlan.Status.UNKNOWN : ScalingPlan.Status.INFEASIBLE,
+          huge ? "The plan would need more than " + (Integer.MAX_VALUE / 2) + " instances." : budgetReason(problem,
+              budget), NAME, System.nanoTime() - start);
     }
     int[] counts = new int[n];
     counts[b] += (int) bestCopies;

@@ -174,7 +174,8 @@ public final class TransitionPlanner {
     ScalingPlan target = targetSolver.apply(problem.withMinInstances(timing.minInstances()));
     double rate = problem.ratePerSecond();
     if (problem.obviouslyInfeasible().isPresent()) {
-      Stage none = new Stage(List.of(), Double.POSITIVE_INFINITY, 0, 0, current);
+      double gap = problem.demandPerSecond() - current.capacityPerSecond();
+      Stage none = new Stage(List.of(), Double.POSITIVE_INFINITY, 0, gap > 0 ? gap : 0, current);
       return new Transition(rate, problem.demandPerSecond(), timing, none, target, Optional.empty(),
           List.of(problem.obviouslyInfeasible().get()));
     }
@@ -219,7 +220,7 @@ public final class TransitionPlanner {
       grow(current, running, free, rest, problem, timing, actions);
     }
     Deployment after = new Deployment(current.cluster(), running);
-    return timeline(actions, current.capacityPerSecond(), problem, after, 0);
+    return timeline(actions, current, problem, after, 0);
   }
 
   /**
@@ -230,7 +231,6 @@ public final class TransitionPlanner {
   private static long grow(Deployment current, List<Deployment.Running> running, Map<String, Integer> free,
       long deficit, ScalingProblem problem, Timing timing, List<Action> actions) {
     List<Cluster.Host> hosts = current.cluster().hosts();
-    int totalFree = free.values().stream().mapToInt(Integer::intValue).sum();
     long[][] hostGain = new long[hosts.size()][];
     List<int[][]> hostTrace = new ArrayList<>();
     List<List<List<Upgrade>>> hostUpgrades = new ArrayList<>();
@@ -255,6 +255,9 @@ public final class TransitionPlanner {
           perInstance.add(ups);
         }
       }
+      if (perInstance.isEmpty()) {
+        f = 0; // nothing on this host can grow: its free GPUs are not the vertical step's
+      }
       long[] best = new long[f + 1];
       int[][] trace = new int[perInstance.size()][f + 1]; // chosen upgrade index + 1, 0 for none
       for (int k = 0; k < perInstance.size(); k++) {
@@ -275,11 +278,22 @@ public final class TransitionPlanner {
       hostUpgrades.add(perInstance);
     }
     // Group knapsack over hosts: total[c] = largest gain with c extra GPUs in all.
+    int totalFree = 0;
+    for (long[] g : hostGain) {
+      totalFree += g.length - 1;
+    }
+    if ((long) hosts.size() * (totalFree + 1) > 50_000_000L) {
+      throw new IllegalArgumentException("The deployment is too large for the exact in-place step: " + hosts.size()
+          + " hosts and " + totalFree + " free GPUs next to instances that can grow.");
+    }
     long[] total = new long[totalFree + 1];
     java.util.Arrays.fill(total, -1);
     total[0] = 0;
     int[][] pick = new int[hosts.size()][totalFree + 1];
     for (int h = 0; h < hosts.size(); h++) {
+      if (hostGain[h].length == 1) {
+        continue; // pick[h][c] stays 0
+      }
       long[] next = new long[totalFree + 1];
       java.util.Arrays.fill(next, -1);
       for (int c = 0; c <= totalFree; c++) {
@@ -357,7 +371,8 @@ public final class TransitionPlanner {
           .toList();
       List<InstanceOption> adds = new ArrayList<>();
       if (!fitting.isEmpty()) {
-        ScalingProblem residual = new ScalingProblem(fitting, rest * ScalingProblem.CAPACITY_UNIT, problem.slo(), 1,
+        double residualRate = java.math.BigDecimal.valueOf(rest).movePointLeft(3).doubleValue();
+        ScalingProblem residual = new ScalingProblem(fitting, residualRate, problem.slo(), 1,
             0, problem.costs(), java.util.OptionalDouble.empty());
         ScalingPlan plan = TargetDp.solve(residual);
         if (plan.feasible()) {
@@ -369,10 +384,11 @@ public final class TransitionPlanner {
         }
       }
       Map<String, Integer> trial = new LinkedHashMap<>(free);
-      List<String> placed = placeBestFit(adds, hosts, trial);
+      List<String> placed = adds.isEmpty() ? null : placeBestFit(adds, hosts, trial);
       if (placed == null) {
-        notes.add("The minimum-cost set of new instances does not fit the free GPUs; new instances were added"
-            + " greedily by capacity per cost instead.");
+        notes.add(adds.isEmpty() ? "No minimum-cost set of new instances was found for the rest of the deficit; new"
+            + " instances were added greedily by capacity per cost instead." : "The minimum-cost set of new instances"
+            + " does not fit the free GPUs; new instances were added greedily by capacity per cost instead.");
         adds.clear();
         trial = new LinkedHashMap<>(free);
         placed = greedyAdds(fitting, rest, problem.costs(), hosts, trial, adds);
@@ -472,12 +488,15 @@ public final class TransitionPlanner {
           addsReady, 0));
     }
     Deployment after = new Deployment(now.cluster(), result);
-    return Optional.of(timeline(actions, now.capacityPerSecond(), problem, after, window));
+    return Optional.of(timeline(actions, now, problem, after, window));
   }
 
   /** Orders actions by ready time, fills in capacities, and integrates the rate above capacity. */
-  private static Stage timeline(List<Action> actions, double start, ScalingProblem problem, Deployment after,
+  private static Stage timeline(List<Action> actions, Deployment initial, ScalingProblem problem, Deployment after,
       double from) {
+    double start = initial.capacityPerSecond();
+    long units = units(initial);
+    long demandUnits = problem.demandUnits();
     List<Action> sorted = new ArrayList<>(actions);
     // At equal ready times, additions before removals, so capacity never dips at an instant.
     sorted.sort(Comparator.comparingDouble(Action::readySeconds).thenComparing(Action::kind));
@@ -486,7 +505,7 @@ public final class TransitionPlanner {
     double cap = start;
     double t = from;
     double excess = 0;
-    double covered = cap >= demand ? from : Double.POSITIVE_INFINITY;
+    double covered = units >= demandUnits ? from : Double.POSITIVE_INFINITY;
     List<Action> out = new ArrayList<>();
     for (Action a : sorted) {
       excess += Math.max(0, rate - cap) * (a.readySeconds() - t);
@@ -494,17 +513,26 @@ public final class TransitionPlanner {
       double before = a.from().map(InstanceOption::capacityPerSecond).orElse(0.0);
       double afterCap = a.to().map(InstanceOption::capacityPerSecond).orElse(0.0);
       cap += afterCap - before;
+      units += a.to().map(ScalingProblem::capacityUnits).orElse(0L)
+          - a.from().map(ScalingProblem::capacityUnits).orElse(0L);
       out.add(new Action(a.kind(), a.instance(), a.host(), a.from(), a.to(), a.startSeconds(), a.readySeconds(),
           cap));
-      if (cap >= demand && covered == Double.POSITIVE_INFINITY) {
+      if (units >= demandUnits && covered == Double.POSITIVE_INFINITY) {
         covered = t;
       }
     }
-    double shortfall = Math.max(0, demand - after.capacityPerSecond());
-    if (ScalingProblem.capacityUnitsOf(after.capacityPerSecond()) >= problem.demandUnits()) {
-      shortfall = 0;
-    }
+    double gap = demand - after.capacityPerSecond();
+    double shortfall = units(after) >= demandUnits ? 0 : gap > 0 ? gap : ScalingProblem.CAPACITY_UNIT;
     return new Stage(out, covered, excess, shortfall, after);
+  }
+
+  /** A deployment's capacity in the solvers' units. */
+  private static long units(Deployment d) {
+    long u = 0;
+    for (Deployment.Running r : d.instances()) {
+      u += ScalingProblem.capacityUnits(r.option());
+    }
+    return u;
   }
 
   /** Best fit: each instance, largest first, on the host of its type with the fewest free GPUs that hold it. */

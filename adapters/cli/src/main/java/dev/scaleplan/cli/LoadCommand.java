@@ -177,13 +177,7 @@ final class LoadCommand implements Callable<Integer> {
     if (hosts < 1 || hosts > 100_000) {
       throw new IllegalArgumentException("The --hosts (" + hosts + ") must be in 1..100000.");
     }
-    String name = example == null ? "h100" : example.trim().toLowerCase(Locale.ROOT);
-    return switch (name) {
-      case "h100" -> Topology.h100Cluster(hosts);
-      case "pcie" -> Topology.pcieCluster(hosts);
-      default -> throw new IllegalArgumentException("There is no example topology '" + example + "'; the examples "
-          + "are h100 and pcie.");
-    };
+    return Topology.example(example == null ? "h100" : example, hosts);
   }
 
   private long[] layerBytes() {

@@ -339,11 +339,10 @@ final class PlanCommand implements Callable<Integer> {
 
   /** The multicast load time of one new instance on {@code --load-topology}. */
   private double loadSeconds(Setup s) {
-    dev.scaleplan.solvers.loading.Topology topo = switch (loadTopology.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "h100" -> dev.scaleplan.solvers.loading.Topology.h100Cluster(8);
-      case "pcie" -> dev.scaleplan.solvers.loading.Topology.pcieCluster(8);
-      default -> dev.scaleplan.solvers.loading.TopologyJson.read(Path.of(loadTopology));
-    };
+    String name = loadTopology.trim().toLowerCase(java.util.Locale.ROOT);
+    dev.scaleplan.solvers.loading.Topology topo = name.equals("h100") || name.equals("pcie")
+        ? dev.scaleplan.solvers.loading.Topology.example(name, 8)
+        : dev.scaleplan.solvers.loading.TopologyJson.read(Path.of(loadTopology));
     long bytes;
     if (modelBytes != null) {
       bytes = LoadCommand.bytes(modelBytes, "--model-bytes");

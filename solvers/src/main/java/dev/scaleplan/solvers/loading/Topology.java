@@ -105,6 +105,19 @@ public record Topology(String name, List<Host> hosts, double objectStoreBytesPer
     return hosts.stream().mapToInt(Host::gpus).sum();
   }
 
+  /** The embedded topology called {@code name} ({@code h100} or {@code pcie}) with {@code hosts} hosts. */
+  public static Topology example(String name, int hosts) {
+    switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "h100":
+        return h100Cluster(hosts);
+      case "pcie":
+        return pcieCluster(hosts);
+      default:
+        throw new IllegalArgumentException("There is no example topology '" + name + "'; the examples are h100 and "
+            + "pcie.");
+    }
+  }
+
   /**
    * An HGX H100 cluster: {@code hosts} hosts of 8 H100 GPUs, NVLink 4 (450 GB/s per GPU and direction), PCIe Gen5
    * x16 (about 50 GB/s in practice), one 400 Gb/s RDMA NIC per GPU (GPUDirect), a 10 GB/s NVMe SSD per host, a

@@ -43,6 +43,42 @@ public final class Figures {
     Path surge = dir.resolve("resnet50-surge-capacity.svg");
     Files.writeString(surge, surgeFigure());
     System.out.println("wrote " + surge);
+    Path load = dir.resolve("load-ratio-vs-instances.svg");
+    Files.writeString(load, loadFigure());
+    System.out.println("wrote " + load);
+  }
+
+  /**
+   * Multicast makespan over its lower bound against the number of new instances (Llama-2-70B-sized, 140 GB, TP 8,
+   * one serving instance and the object store, 72-host topologies), for 16 MiB and 64 MiB chunks: each hop of a chain
+   * adds one chunk's time, so the ratio grows with the chain and with the chunk.
+   */
+  static String loadFigure() {
+    SvgLineChart chart = new SvgLineChart("Loading 140 GB at TP 8: multicast makespan / lower bound",
+        "new instances", "makespan / lower bound");
+    for (String topology : List.of("h100", "pcie")) {
+      for (long chunk : new long[] {16L << 20, 64L << 20}) {
+        int points = 64;
+        double[] x = new double[points];
+        double[] y = new double[points];
+        for (int n = 1; n <= points; n++) {
+          dev.scaleplan.solvers.loading.Topology t = dev.scaleplan.solvers.loading.Topology.example(topology, 72);
+          List<dev.scaleplan.solvers.loading.LoadRequest.Instance> targets = new ArrayList<>();
+          for (int i = 1; i <= n; i++) {
+            targets.add(new dev.scaleplan.solvers.loading.LoadRequest.Instance(t.hosts().get(i).name(),
+                new int[] {0, 1, 2, 3, 4, 5, 6, 7}));
+          }
+          var request = new dev.scaleplan.solvers.loading.LoadRequest(t,
+              dev.scaleplan.solvers.loading.LoadRequest.uniformLayers(140_000_000_000L, 80), 8,
+              List.of(new dev.scaleplan.solvers.loading.LoadRequest.Instance(t.hosts().get(0).name(),
+                  new int[] {0, 1, 2, 3, 4, 5, 6, 7})), java.util.Set.of(), java.util.Set.of(), true, targets, chunk);
+          x[n - 1] = n;
+          y[n - 1] = dev.scaleplan.solvers.loading.LoadPlanner.plan(request).ratioToLowerBound();
+        }
+        chart.add(topology + ", " + (chunk >> 20) + " MiB chunks", x, y);
+      }
+    }
+    return chart.reference(1.1, "10% above the bound").render();
   }
 
   /** The prices of {@code docs/examples/cluster.json} (illustrative, per GPU-hour). */

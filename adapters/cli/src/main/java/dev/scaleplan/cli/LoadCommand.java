@@ -172,6 +172,9 @@ final class LoadCommand implements Callable<Integer> {
       throw new IllegalArgumentException("Give --topology FILE or --example NAME, not both.");
     }
     if (topology != null) {
+      if (spec.commandLine().getParseResult().hasMatchedOption("--hosts")) {
+        throw new IllegalArgumentException("--hosts sizes the embedded topologies; a --topology file lists its own.");
+      }
       return TopologyJson.read(topology);
     }
     if (hosts < 1 || hosts > 100_000) {
@@ -192,7 +195,7 @@ final class LoadCommand implements Callable<Integer> {
       source.file = profile;
       LatencyProfile p = source.load().get(0);
       long[] perLayer = p.facts().layerParameterBytes();
-      if (perLayer.length > 0 && java.util.Arrays.stream(perLayer).allMatch(b -> b > 0)) {
+      if (perLayer.length > 0 && java.util.Arrays.stream(perLayer).allMatch(b -> b > 0 && b <= 1e16)) {
         return perLayer;
       }
       if (p.facts().parameterBytes().isPresent()) {
@@ -219,6 +222,9 @@ final class LoadCommand implements Callable<Integer> {
     }
     double v;
     try {
+      if (!s.matches("[0-9]*\\.?[0-9]+([eE][+-]?[0-9]+)?")) {
+        throw new NumberFormatException(s);
+      }
       v = Double.parseDouble(s) * scale;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("The " + option + " ('" + text + "') must be a number of bytes, optionally"

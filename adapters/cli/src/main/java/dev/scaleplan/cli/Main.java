@@ -43,7 +43,13 @@ public final class Main implements Runnable {
       err.println("scaleplan " + commandLine.getCommandName() + ": internal error: " + ex);
       return CommandLine.ExitCode.SOFTWARE;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      err.println("scaleplan: out of memory: the problem is too large for this JVM's heap (raise it with"
+          + " SCALEPLAN_JAVA_OPTS=-Xmx...).");
+      return CommandLine.ExitCode.SOFTWARE;
+    }
   }
 
   @Override

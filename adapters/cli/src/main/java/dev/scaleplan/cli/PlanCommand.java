@@ -354,7 +354,8 @@ final class PlanCommand implements Callable<Integer> {
     }
     int k = s.profile.curves().keySet().stream().mapToInt(dev.scaleplan.profiler.ProfileKey::parallelDegree).max()
         .orElse(1);
-    int biggest = topo.hosts().stream().mapToInt(dev.scaleplan.solvers.loading.Topology.Host::gpus).min().orElse(1);
+    int biggest = topo.hosts().size() < 2 ? k
+        : Math.min(topo.hosts().get(0).gpus(), topo.hosts().get(1).gpus()); // the serving and the new host
     if (k > biggest) {
       throw new IllegalArgumentException("An instance of " + k + " GPUs does not fit a host of " + topo.name()
           + " (" + biggest + " GPUs).");

@@ -56,7 +56,7 @@ public record LoadPlan(String strategy, List<GpuLoad> gpus, List<InstanceLoad> i
   public record GpuLoad(int target, int shard, String host, int gpu, Tier tier, List<String> path,
       double rateBytesPerSecond, double doneSeconds) {
     public GpuLoad {
-      path = List.copyOf(path);
+      path = java.util.Collections.unmodifiableList(path); // a view: chains share one list of names
     }
   }
 

@@ -125,9 +125,10 @@ public final class LoadPlanner {
    */
   public static LoadPlan plan(LoadRequest request) {
     Objects.requireNonNull(request, "request");
+    double bound = lowerBound(request);
     LoadPlan best = null;
     for (int m = 0; m <= request.sources().size(); m++) {
-      LoadPlan p = candidate(request, m);
+      LoadPlan p = candidate(request, m, bound);
       if (p != null && (best == null || p.makespanSeconds() < best.makespanSeconds())) {
         best = p;
       }
@@ -136,7 +137,7 @@ public final class LoadPlanner {
   }
 
   /** The plan that uses the first {@code sourcesUsed} serving instances, or null when it cannot feed every GPU. */
-  private static LoadPlan candidate(LoadRequest request, int sourcesUsed) {
+  private static LoadPlan candidate(LoadRequest request, int sourcesUsed, double bound) {
     Topology t = request.topology();
     Network net = new Network(t);
     List<Chain> chains = new ArrayList<>();
@@ -183,10 +184,25 @@ public final class LoadPlanner {
       if (heads.isEmpty()) {
         return null; // without these serving GPUs, nothing can feed the remote groups
       }
-      // Spread the groups round-robin over the chains, largest groups first.
+      // Spread the groups round-robin over the chains, largest groups first; a host's own memory or SSD never
+      // feeds it through its own NIC: such a group takes the next head, or its local tier when no other exists.
       remote.sort((a, b) -> Integer.compare(b.size(), a.size()));
       for (int i = 0; i < remote.size(); i++) {
-        Chain c = heads.get(i % heads.size());
+        int host = remote.get(i).get(0).host();
+        Chain c = null;
+        for (int tries = 0; tries < heads.size() && c == null; tries++) {
+          Chain cand = heads.get((i + tries) % heads.size());
+          boolean loopback = (cand.tier == LoadPlan.Tier.REMOTE_MEMORY || cand.tier == LoadPlan.Tier.REMOTE_SSD)
+              && cand.headHost == host;
+          if (!loopback) {
+            c = cand;
+          }
+        }
+        if (c == null) {
+          c = new Chain(request.memoryHosts().contains(t.hosts().get(host).name()) ? LoadPlan.Tier.HOST_MEMORY
+              : LoadPlan.Tier.LOCAL_SSD, host, -1);
+          chains.add(c);
+        }
         for (Node n : remote.get(i)) {
           c.add(net, n);
         }
@@ -197,7 +213,7 @@ public final class LoadPlanner {
         }
       }
     }
-    return evaluate(MULTICAST, request, net, chains);
+    return evaluate(MULTICAST, request, net, chains, bound);
   }
 
   /** The NIC rate a host's group gets from the network (with per-host NICs, also through PCIe). */
@@ -229,9 +245,10 @@ public final class LoadPlanner {
     int gpus = remote.stream().mapToInt(List::size).sum();
     double nic = remote.stream().mapToDouble(g -> networkRate(t.hosts().get(g.get(0).host()))).min().orElseThrow();
     long chunk = Math.min(request.chunkBytes(), shard);
-    int bestStore = 0;
+    int first = heads.isEmpty() && gpuHeads == 0 ? 1 : 0;
+    int bestStore = first;
     double bestTime = Double.POSITIVE_INFINITY;
-    for (int storeChains = heads.isEmpty() && gpuHeads == 0 ? 1 : 0; storeChains <= remote.size(); storeChains++) {
+    for (int storeChains = first; storeChains <= remote.size(); storeChains++) {
       int chainsTotal = gpuHeads + heads.size() + storeChains;
       if (chainsTotal == 0) {
         continue;
@@ -272,9 +289,10 @@ public final class LoadPlanner {
   }
 
   /**
-   * Baseline: each target GPU reads from the tier with the fastest path among those that hold the model (its host's
-   * memory, its SSD, another host's memory, the object store), one read per GPU and no GPU sources: ServerlessLLM's
-   * multi-tier loading (Fu et al., OSDI 2024) without multicast.
+   * Baseline: each target GPU reads from the tier with the fastest path among its host's memory, its SSD, another
+   * host's memory and the object store, one read per GPU and no GPU sources: ServerlessLLM's multi-tier loading (Fu et
+   * al., OSDI 2024) without multicast. As in ServerlessLLM, the checkpoint is assumed to be in the object store when
+   * no other tier holds it.
    */
   public static LoadPlan fastestTier(LoadRequest request) {
     Topology t = request.topology();
@@ -319,11 +337,12 @@ public final class LoadPlanner {
         }
       }
     }
-    return evaluate(name, request, net, chains);
+    return evaluate(name, request, net, chains, lowerBound(request));
   }
 
   /** Rates, per-GPU and per-layer times, link use and the lower bound. */
-  private static LoadPlan evaluate(String name, LoadRequest request, Network net, List<Chain> chains) {
+  private static LoadPlan evaluate(String name, LoadRequest request, Network net, List<Chain> chains,
+      double bound) {
     Topology t = request.topology();
     List<int[]> flows = new ArrayList<>();
     for (Chain c : chains) {
@@ -338,16 +357,27 @@ public final class LoadPlanner {
     double latency = t.hopLatencySeconds();
     List<LoadPlan.GpuLoad> gpus = new ArrayList<>();
     double[] chainEnd = new double[chains.size()];
+    long[] layerBytes = request.layerBytes();
+    long[] prefix = new long[layers + 1];
+    for (int l = 0; l < layers; l++) {
+      prefix[l + 1] = prefix[l] + (layerBytes[l] + request.parallelDegree() - 1) / request.parallelDegree();
+    }
     for (int ci = 0; ci < chains.size(); ci++) {
       Chain c = chains.get(ci);
       double r = rate[ci];
-      List<String> path = new ArrayList<>(List.of(c.headName(t)));
+      // One list per chain; each GPU's path is a view of its prefix, so a chain of n costs O(n), not O(n^2).
+      List<String> names = new ArrayList<>(c.nodes.size() + 1);
+      names.add(c.headName(t));
+      for (Node n : c.nodes) {
+        names.add(t.hosts().get(n.host()).name() + "/gpu" + n.gpu());
+      }
+      List<String> fullPath = java.util.Collections.unmodifiableList(names);
       for (int i = 0; i < c.nodes.size(); i++) {
         Node n = c.nodes.get(i);
-        path.add(t.hosts().get(n.host()).name() + "/gpu" + n.gpu());
+        List<String> path = fullPath.subList(0, i + 2);
         double delay = i * chunk / r + (i + 1) * latency;
         for (int l = 0; l < layers; l++) {
-          long x = request.shardPrefix(l + 1);
+          long x = prefix[l + 1];
           double arrive = Math.min((double) ((x + chunk - 1) / chunk) * chunk, shard) / r + delay;
           layerReady[n.target()][l] = Math.max(layerReady[n.target()][l], arrive);
         }
@@ -386,7 +416,7 @@ public final class LoadPlanner {
     for (int p = 0; p < net.ports(); p++) {
       links.add(new LoadPlan.LinkUse(names.get(p), net.capacity(p), load[p], users[p], busy[p], transfers.get(p)));
     }
-    return new LoadPlan(name, gpus, instances, makespan, lowerBound(request), links);
+    return new LoadPlan(name, gpus, instances, makespan, bound, links);
   }
 
   /** The single-path lower bound: for every target GPU, its shard over the fastest path from a copy. */
@@ -423,11 +453,12 @@ public final class LoadPlanner {
         if (request.objectStore()) {
           best = Math.max(best, Math.min(t.objectStoreBytesPerSecond(), nicIn));
         }
-        if (best == 0) {
-          // Only SSD copies on other hosts: they cross that host's SSD and both NICs.
-          for (String s : request.ssdHosts()) {
-            Topology.Host sh = t.hosts().get(t.indexOf(s));
-            best = Math.max(best, Math.min(Math.min(sh.ssdBytesPerSecond(), sh.nicBytesPerSecond()), nicIn));
+        for (String s : request.ssdHosts()) {
+          // Another host's SSD crosses that SSD, that host's NIC and this one's.
+          int sh = t.indexOf(s);
+          if (sh != h) {
+            Topology.Host src = t.hosts().get(sh);
+            best = Math.max(best, Math.min(Math.min(src.ssdBytesPerSecond(), src.nicBytesPerSecond()), nicIn));
           }
         }
         bound = Math.max(bound, shard / best);
@@ -452,6 +483,15 @@ public final class LoadPlanner {
     // The object store as the only copy: every shard leaves it at least once.
     if (request.sources().isEmpty() && local.isEmpty()) {
       bound = Math.max(bound, (double) request.parallelDegree() * shard / t.objectStoreBytesPerSecond());
+    }
+    // SSDs as the only copies (and no target on their hosts): every shard leaves one of them at least once.
+    if (request.sources().isEmpty() && request.memoryHosts().isEmpty() && !request.objectStore()
+        && java.util.Collections.disjoint(request.ssdHosts(), shardsOn.keySet())) {
+      double ssd = 0;
+      for (String s : request.ssdHosts()) {
+        ssd += t.hosts().get(t.indexOf(s)).ssdBytesPerSecond();
+      }
+      bound = Math.max(bound, (double) request.parallelDegree() * shard / ssd);
     }
     return bound;
   }

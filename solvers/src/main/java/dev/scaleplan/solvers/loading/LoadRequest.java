@@ -32,6 +32,9 @@ public record LoadRequest(Topology topology, long[] layerBytes, int parallelDegr
    */
   public static final long DEFAULT_CHUNK = 16L << 20;
 
+  /** The largest model the planner takes: 1e16 bytes (10 PB). */
+  public static final long MAX_MODEL_BYTES = 10_000_000_000_000_000L;
+
   /**
    * An instance: a host and the GPUs it uses there, GPU {@code j} of the list holding shard {@code j}.
    *
@@ -74,9 +77,15 @@ public record LoadRequest(Topology topology, long[] layerBytes, int parallelDegr
     if (layerBytes.length == 0) {
       throw new IllegalArgumentException("The model needs at least one layer to load.");
     }
+    long total = 0;
     for (int i = 0; i < layerBytes.length; i++) {
       if (layerBytes[i] <= 0) {
         throw new IllegalArgumentException("The bytes of layer " + i + " (" + layerBytes[i] + ") must be above 0.");
+      }
+      total += Math.min(layerBytes[i], MAX_MODEL_BYTES + 1);
+      if (total > MAX_MODEL_BYTES) {
+        throw new IllegalArgumentException("The model's bytes (more than " + MAX_MODEL_BYTES + ") must be at most "
+            + MAX_MODEL_BYTES + ".");
       }
     }
     Checks.atLeast("parallel degree", parallelDegree, 1);

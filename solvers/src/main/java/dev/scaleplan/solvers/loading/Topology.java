@@ -1,10 +1,8 @@
 package dev.scaleplan.solvers.loading;
 
 import dev.scaleplan.api.Checks;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The hardware parameters move over: hosts with GPUs, the links between them, and a shared object store. The network
@@ -12,12 +10,10 @@ import java.util.Set;
  *
  * <p>Bandwidths are bytes per second in each direction. A link shared by several transfers shares its bandwidth.
  *
- * @param name a short name
- * @param hosts the hosts, with distinct names
- * @param objectStoreBytesPerSecond the object store's aggregate read bandwidth, above 0
- * @param hopLatencySeconds the latency of one network or NVLink hop, at least 0
+ * <p>Parameters: a short name; the hosts, with distinct names; the object store's aggregate read bandwidth (from 1
+ * byte/s to 1e15); the latency of one network or NVLink hop, at least 0 seconds.
  */
-public record Topology(String name, List<Host> hosts, double objectStoreBytesPerSecond, double hopLatencySeconds) {
+public final class Topology {
   /** Gigabits per second in bytes per second. */
   public static final double GBIT = 1e9 / 8;
   /** Gigabytes per second in bytes per second. */
@@ -64,16 +60,25 @@ public record Topology(String name, List<Host> hosts, double objectStoreBytesPer
     }
   }
 
-  public Topology {
-    Objects.requireNonNull(name, "name");
-    hosts = List.copyOf(Objects.requireNonNull(hosts, "hosts"));
-    if (hosts.isEmpty()) {
+  private final String name;
+  private final List<Host> hosts;
+  private final double objectStoreBytesPerSecond;
+  private final double hopLatencySeconds;
+  private final java.util.Map<String, Integer> index = new java.util.HashMap<>();
+
+  /** A topology; see the class comment for the parameters. */
+  public Topology(String name, List<Host> hosts, double objectStoreBytesPerSecond, double hopLatencySeconds) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.hosts = List.copyOf(Objects.requireNonNull(hosts, "hosts"));
+    this.objectStoreBytesPerSecond = objectStoreBytesPerSecond;
+    this.hopLatencySeconds = hopLatencySeconds;
+    if (this.hosts.isEmpty()) {
       throw new IllegalArgumentException("A topology needs at least one host.");
     }
-    Set<String> names = new HashSet<>();
-    for (Host h : hosts) {
-      if (!names.add(h.name())) {
-        throw new IllegalArgumentException("The host name '" + h.name() + "' appears twice in the topology.");
+    for (int i = 0; i < this.hosts.size(); i++) {
+      if (index.put(this.hosts.get(i).name(), i) != null) {
+        throw new IllegalArgumentException("The host name '" + this.hosts.get(i).name()
+            + "' appears twice in the topology.");
       }
     }
     finite("object store bandwidth", objectStoreBytesPerSecond, false);
@@ -84,20 +89,55 @@ public record Topology(String name, List<Host> hosts, double objectStoreBytesPer
   }
 
   private static void finite(String what, double v, boolean zeroAllowed) {
-    if (!Double.isFinite(v) || v < 0 || (!zeroAllowed && v == 0)) {
+    if (!Double.isFinite(v) || v < 0 || (!zeroAllowed && v < 1) || v > 1e15 || (zeroAllowed && v > 0 && v < 1)) {
       throw new IllegalArgumentException("The " + what + " (" + v + " bytes/s) must be a finite number "
-          + (zeroAllowed ? "of at least 0" : "above 0") + ".");
+          + (zeroAllowed ? "of 0 or " : "") + "from 1 to 1e15.");
     }
   }
 
-  /** The index of the host called {@code name}. */
-  public int indexOf(String name) {
-    for (int i = 0; i < hosts.size(); i++) {
-      if (hosts.get(i).name().equals(name)) {
-        return i;
-      }
+  /** Its short name. */
+  public String name() {
+    return name;
+  }
+
+  /** The hosts. */
+  public List<Host> hosts() {
+    return hosts;
+  }
+
+  /** The object store's aggregate read bandwidth, bytes per second. */
+  public double objectStoreBytesPerSecond() {
+    return objectStoreBytesPerSecond;
+  }
+
+  /** The latency of one hop, seconds. */
+  public double hopLatencySeconds() {
+    return hopLatencySeconds;
+  }
+
+  /** The index of the host called {@code host}. */
+  public int indexOf(String host) {
+    Integer i = index.get(host);
+    if (i == null) {
+      throw new IllegalArgumentException("There is no host '" + host + "' in topology " + name + ".");
     }
-    throw new IllegalArgumentException("There is no host '" + name + "' in topology " + this.name + ".");
+    return i;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Topology t && t.name.equals(name) && t.hosts.equals(hosts)
+        && t.objectStoreBytesPerSecond == objectStoreBytesPerSecond && t.hopLatencySeconds == hopLatencySeconds;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, hosts, objectStoreBytesPerSecond, hopLatencySeconds);
+  }
+
+  @Override
+  public String toString() {
+    return "Topology{" + name + ", " + hosts.size() + " hosts}";
   }
 
   /** Total GPUs. */

@@ -109,8 +109,12 @@ public final class TopologyJson {
         names.add(text(where, at + ".name", n.get("name")));
       }
       for (String h : names) {
-        hosts.add(new Topology.Host(h, gpus, nvlink * Topology.GBYTE, pcie * Topology.GBYTE, nic * Topology.GBIT,
-            nicPerGpu, ssd * Topology.GBYTE));
+        try {
+          hosts.add(new Topology.Host(h, gpus, nvlink * Topology.GBYTE, pcie * Topology.GBYTE, nic * Topology.GBIT,
+              nicPerGpu, ssd * Topology.GBYTE));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(where + ": " + at + ": " + e.getMessage(), e);
+        }
       }
     }
     try {

@@ -115,4 +115,47 @@ class LoadPlannerTest {
         List.of(at("h9", 0)), Set.of(), Set.of(), false, List.of(at("h1", 0)), CHUNK));
     assertTrue(e.getMessage().contains("no host 'h9'"), e.getMessage());
   }
+
+  @Test
+  void aHostsOwnCopyNeverTravelsThroughItsOwnNic() {
+    // Review repro: memory on host a only, PCIe (20 GB/s) slower than a's NICs (50 GB/s), target on a itself. The
+    // model cannot come from anywhere but a's memory over PCIe: 8 GB per GPU / 20 GB/s = 0.4 s, the bound.
+    Topology t = new Topology("two", List.of(new Topology.Host("a", 2, 450e9, 20e9, 50e9, true, 1e9),
+        new Topology.Host("b", 2, 450e9, 20e9, 50e9, true, 1e9)), 25e9, 0);
+    LoadRequest r = new LoadRequest(t, LoadRequest.uniformLayers(16_000_000_000L, 4), 2, List.of(), Set.of("a"),
+        Set.of(), false, List.of(at("a", 0, 1)), CHUNK);
+    LoadPlan p = LoadPlanner.plan(r);
+    assertEquals(0.4, p.lowerBoundSeconds(), 1e-12);
+    assertTrue(p.makespanSeconds() >= p.lowerBoundSeconds() * (1 - 1e-12), p.makespanSeconds() + "");
+    assertTrue(p.gpus().stream().allMatch(g -> g.tier() == LoadPlan.Tier.HOST_MEMORY), p.gpus().toString());
+  }
+
+  @Test
+  void remoteSsdCopiesCountInTheBound() {
+    // Review repro: SSDs on a (10 GB/s) and t (1 GB/s), target on t: a's SSD over the network is the fastest path,
+    // 16 GB / 10 GB/s = 1.6 s, and the plan reaches it.
+    Topology t = new Topology("ssd", List.of(new Topology.Host("a", 1, 0, 50e9, 50e9, true, 10e9),
+        new Topology.Host("t", 1, 0, 50e9, 50e9, true, 1e9)), 25e9, 0);
+    LoadRequest r = new LoadRequest(t, new long[] {16_000_000_000L}, 1, List.of(), Set.of(), Set.of("a", "t"), false,
+        List.of(at("t", 0)), CHUNK);
+    LoadPlan p = LoadPlanner.plan(r);
+    assertEquals(1.6, p.lowerBoundSeconds(), 1e-12);
+    assertEquals(1.6, p.makespanSeconds(), 1e-9);
+  }
+
+  @Test
+  void absurdInputsAreRefusedAndLargeOnesStayFast() {
+    assertThrows(IllegalArgumentException.class, () -> new Topology("slow", List.of(
+        new Topology.Host("a", 2, 0, 25e9, 12.5e9, false, 3e9)), 1e-311, 0));
+    assertThrows(IllegalArgumentException.class, () -> new LoadRequest(singles(2),
+        new long[] {9_000_000_000_000_000_000L, 9_000_000_000_000_000_000L}, 1, List.of(at("h0", 0)), Set.of(),
+        Set.of(), false, List.of(at("h1", 0)), CHUNK));
+    // 20,000 layers used to take 31 s (a quadratic prefix sum); now well under a second.
+    long start = System.nanoTime();
+    LoadRequest many = new LoadRequest(Topology.h100Cluster(3), LoadRequest.uniformLayers(140_000_000_000L, 20_000),
+        8, List.of(at("h100-0", 0, 1, 2, 3, 4, 5, 6, 7)), Set.of(), Set.of(), true,
+        List.of(at("h100-1", 0, 1, 2, 3, 4, 5, 6, 7), at("h100-2", 0, 1, 2, 3, 4, 5, 6, 7)), CHUNK);
+    LoadPlanner.compare(many);
+    assertTrue(System.nanoTime() - start < 5e9, "20,000 layers took " + (System.nanoTime() - start) / 1e9 + " s");
+  }
 }

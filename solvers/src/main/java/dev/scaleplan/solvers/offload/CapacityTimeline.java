@@ -1,0 +1,110 @@
+package dev.scaleplan.solvers.offload;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Throughput over time while new instances load, with and without live offload: the old instance and the loading
+ * ones cooperate through the best split ({@link SplitPlanner}) of the layers each holds; a new instance that holds
+ * every layer leaves the pipeline and serves alone. Without offload a new instance adds nothing until it is complete.
+ * The layer ready times come from the loading planner ({@code LoadPlan.InstanceLoad.layerReadySeconds}).
+ *
+ * <p>Throughput is batches of {@code costs.batch()} over the slowest stage, the rate the pair can sustain; the SLO
+ * capacity the scaling planner uses scales with it when the batch and its latency stay within the SLO.
+ */
+public final class CapacityTimeline {
+  private CapacityTimeline() {}
+
+  /**
+   * Throughput from one moment on.
+   *
+   * @param timeSeconds when it starts to hold
+   * @param withOffloadPerSecond requests per second with live offload
+   * @param withoutOffloadPerSecond requests per second without it
+   * @param split the pipeline's split then
+   */
+  public record Point(double timeSeconds, double withOffloadPerSecond, double withoutOffloadPerSecond,
+      SplitPlanner.Split split) {}
+
+  /**
+   * The timeline.
+   *
+   * @param points a step function: each point holds until the next
+   * @param completeSeconds when the last new instance is complete
+   * @param extraRequests the area between the two curves up to {@code completeSeconds}: requests live offload can
+   *     serve earlier
+   */
+  public record Timeline(List<Point> points, double completeSeconds, double extraRequests) {
+    public Timeline {
+      points = List.copyOf(points);
+    }
+
+    /** Throughput with offload at {@code t}. */
+    public double withOffloadAt(double t) {
+      double v = points.get(0).withOffloadPerSecond();
+      for (Point p : points) {
+        if (p.timeSeconds() <= t) {
+          v = p.withOffloadPerSecond();
+        }
+      }
+      return v;
+    }
+  }
+
+  /**
+   * The timeline of one old instance and new instances loading.
+   *
+   * @param costs the layers' times and the link
+   * @param layerReadySeconds per new instance, when each layer is resident (non-decreasing)
+   */
+  public static Timeline of(LayerCosts costs, List<double[]> layerReadySeconds) {
+    Objects.requireNonNull(costs, "costs");
+    int L = costs.layers();
+    TreeSet<Double> events = new TreeSet<>();
+    events.add(0.0);
+    double complete = 0;
+    for (double[] ready : layerReadySeconds) {
+      if (ready.length != L) {
+        throw new IllegalArgumentException("A new instance lists " + ready.length + " layer times; the model has "
+            + L + " layers.");
+      }
+      for (int i = 0; i < L; i++) {
+        if (!(ready[i] >= 0) || !Double.isFinite(ready[i]) || i > 0 && ready[i] < ready[i - 1]) {
+          throw new IllegalArgumentException("Layer ready times must be finite, at least 0 and non-decreasing (layer "
+              + i + ": " + ready[i] + " s).");
+        }
+        events.add(ready[i]);
+      }
+      complete = Math.max(complete, ready[L - 1]);
+    }
+    double alone = costs.batch() / costs.wholeSeconds();
+    List<Point> points = new ArrayList<>();
+    double extra = 0;
+    Point last = null;
+    for (double t : events) {
+      List<Integer> loading = new ArrayList<>();
+      int done = 0;
+      for (double[] ready : layerReadySeconds) {
+        int resident = 0;
+        while (resident < L && ready[resident] <= t) {
+          resident++;
+        }
+        if (resident == L) {
+          done++;
+        } else {
+          loading.add(resident);
+        }
+      }
+      SplitPlanner.Split split = SplitPlanner.best(costs, loading.stream().mapToInt(Integer::intValue).toArray());
+      Point p = new Point(t, split.throughputPerSecond() + done * alone, alone + done * alone, split);
+      if (last != null) {
+        extra += (last.withOffloadPerSecond() - last.withoutOffloadPerSecond()) * (t - last.timeSeconds());
+      }
+      points.add(p);
+      last = p;
+    }
+    return new Timeline(points, complete, extra);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.scaleplan.solvers.offload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CapacityTimelineTest {
+  @Test
+  void offloadServesEarlierAndNeverLess() {
+    // By hand: 4 layers of 1 ms, batch 1, a free link: one instance alone serves 1 / 4 ms = 250/s. The new instance
+    // holds layer i from i + 1 s. [0,1): 250/s. [1,2): split 1|3, bottleneck 3 ms: 333.3/s. [2,3): 2|2: 500/s.
+    // [3,4): 3|1 has a 3 ms stage, so 2|2 stays best: 500/s. From 4 s both serve alone: 2 x 250/s.
+    LayerCosts c = LayerCosts.uniform(4, 0.001, 0, 1, 1e12, 0);
+    CapacityTimeline.Timeline t = CapacityTimeline.of(c, List.of(new double[] {1, 2, 3, 4}));
+    assertEquals(250, t.withOffloadAt(0.5), 1e-9);
+    assertEquals(1 / 0.003, t.withOffloadAt(1.5), 1e-9);
+    assertEquals(500, t.withOffloadAt(2.5), 1e-9);
+    assertEquals(500, t.withOffloadAt(3.5), 1e-9);
+    assertEquals(500, t.withOffloadAt(4.5), 1e-9); // both serving alone: 2 x 250
+    // Area between the curves: (333.3 - 250) x 1 + (500 - 250) x 2 = 583.3 requests.
+    assertEquals((1 / 0.003 - 250) + 2 * 250, t.extraRequests(), 1e-6);
+    for (CapacityTimeline.Point p : t.points()) {
+      assertTrue(p.withOffloadPerSecond() >= p.withoutOffloadPerSecond() - 1e-9);
+    }
+  }
+
+  @Test
+  void allResidentFromTheStartIsThePlainInstance() {
+    LayerCosts c = LayerCosts.uniform(4, 0.001, 0, 2, 1e12, 0);
+    CapacityTimeline.Timeline t = CapacityTimeline.of(c, List.of(new double[] {0, 0, 0, 0}));
+    assertEquals(2 * 2 / 0.004, t.withOffloadAt(0), 1e-9);
+    assertEquals(0, t.extraRequests(), 0);
+  }
+
+  @Test
+  void pipelinedSwapInOverlapsTransferAndCompute() {
+    // By hand: transfers 2, 2, 2 and computes 1, 1, 1: finishes at 3, 5, 7 against 6 + 3 = 9 sequentially;
+    // compute-bound: transfers 1, 1, 1 and computes 2, 2, 2: 3, 5, 7 (only the first transfer is exposed).
+    var a = PipelinedSwapIn.of(new double[] {2, 2, 2}, new double[] {1, 1, 1}, 4);
+    assertEquals(7, a.pipelinedSeconds(), 1e-12);
+    assertEquals(9, a.sequentialSeconds(), 1e-12);
+    assertEquals(4 / 3.0, a.throughputAfterPerSecond(), 1e-12);
+    var b = PipelinedSwapIn.of(new double[] {1, 1, 1}, new double[] {2, 2, 2}, 1);
+    assertEquals(7, b.pipelinedSeconds(), 1e-12);
+  }
+}

@@ -22,11 +22,17 @@ public final class ExampleProfiles {
   /** Clockwork's ResNet-50 v2 profile (TVM, V100), batch 1 to 16, with its weight bytes. */
   public static final String RESNET50_CLOCKWORK = "resnet50-clockwork";
 
+  /**
+   * One Llama-2-7B transformer layer on an A100 (tensor-parallel 1), by tokens per iteration, from Vidur's profile
+   * (MLP-side operators; the live-offload examples multiply it by the model's 32 layers).
+   */
+  public static final String LLAMA2_7B_LAYER = "llama2-7b-layer";
+
   private ExampleProfiles() {}
 
   /** The names {@link #get} accepts. */
   public static List<String> names() {
-    return List.of(RESNET50, RESNET50_PYTORCH, RESNET50_CLOCKWORK);
+    return List.of(RESNET50, RESNET50_PYTORCH, RESNET50_CLOCKWORK, LLAMA2_7B_LAYER);
   }
 
   /** The published ResNet-50 v1.5 Triton profile (NVIDIA DeepLearningExamples, offline scenario). */
@@ -43,6 +49,8 @@ public final class ExampleProfiles {
         return load("examples/resnet50-v1.5-pytorch.csv");
       case RESNET50_CLOCKWORK:
         return load("examples/resnet50-v2-clockwork.csv");
+      case LLAMA2_7B_LAYER:
+        return load("examples/llama-2-7b-a100-vidur-layer.csv");
       default:
         break;
     }

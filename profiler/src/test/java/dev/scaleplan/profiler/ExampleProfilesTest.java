@@ -49,10 +49,16 @@ class ExampleProfilesTest {
     LatencyProfile cw = ExampleProfiles.get("resnet50-clockwork");
     assertEquals(12.439e-3, cw.require("V100", 1, Phase.BATCH).seconds(8, Statistic.MEAN), 1e-15);
     assertEquals(102_300_000L, cw.facts().parameterBytes().getAsLong());
-    assertEquals(3, ExampleProfiles.names().size());
+    assertEquals(4, ExampleProfiles.names().size());
     for (String name : ExampleProfiles.names()) {
-      assertTrue(ExampleProfiles.get(name).source().contains("shared/data/profiles.md"), name);
+      assertTrue(ExampleProfiles.get(name).source().contains("shared/data"), name);
     }
+    // VidurMlpReader on shared/data/vidur_profiling/compute/a100/meta-llama/Llama-2-7b-hf/mlp.csv gives, per layer,
+    // 0.29085 ms at 1 token, 4.20205 ms at 2,048 and 8.11895 ms at 4,096 (the mean of the file's two 4,096 rows).
+    LatencyCurve layer = ExampleProfiles.get("llama2-7b-layer").require("A100", 1, Phase.BATCH);
+    assertEquals(0.29085e-3, layer.seconds(1, Statistic.MEAN), 1e-12);
+    assertEquals(4.20205e-3, layer.seconds(2048, Statistic.MEAN), 1e-12);
+    assertEquals(8.11895e-3, layer.seconds(4096, Statistic.MEAN), 1e-12);
   }
 
   @Test

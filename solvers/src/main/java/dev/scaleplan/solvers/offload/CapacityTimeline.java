@@ -60,6 +60,14 @@ public final class CapacityTimeline {
    * @param layerReadySeconds per new instance, when each layer is resident (non-decreasing)
    */
   public static Timeline of(LayerCosts costs, List<double[]> layerReadySeconds) {
+    return of(costs, layerReadySeconds, Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * As {@link #of(LayerCosts, List)}, using a split only when a batch's latency through it (stages and transfers)
+   * stays within {@code maxBatchSeconds} (for an SLO); otherwise the old instance serves alone at that moment.
+   */
+  public static Timeline of(LayerCosts costs, List<double[]> layerReadySeconds, double maxBatchSeconds) {
     Objects.requireNonNull(costs, "costs");
     int L = costs.layers();
     TreeSet<Double> events = new TreeSet<>();
@@ -98,6 +106,9 @@ public final class CapacityTimeline {
         }
       }
       SplitPlanner.Split split = SplitPlanner.best(costs, loading.stream().mapToInt(Integer::intValue).toArray());
+      if (split.latencySeconds() > maxBatchSeconds) {
+        split = SplitPlanner.best(costs, new int[0]); // the old instance alone
+      }
       Point p = new Point(t, split.throughputPerSecond() + done * alone, alone + done * alone, split);
       if (last != null) {
         extra += (last.withOffloadPerSecond() - last.withoutOffloadPerSecond()) * (t - last.timeSeconds());

@@ -118,4 +118,26 @@ public final class CapacityTimeline {
     }
     return new Timeline(points, complete, extra);
   }
+
+  /**
+   * The timeline as the scaling planner's ramp for new instances: from each point until the load completes, the share
+   * of the new instances' eventual capacity ({@code newInstances} times {@code aloneThroughput}) that live offload
+   * already adds over serving without it. Times are from the start of the load.
+   */
+  public static dev.scaleplan.solvers.scaling.TransitionPlanner.Ramp ramp(Timeline timeline, int newInstances,
+      double aloneThroughput) {
+    List<Double> times = new ArrayList<>();
+    List<Double> fractions = new ArrayList<>();
+    for (Point p : timeline.points()) {
+      if (p.timeSeconds() >= timeline.completeSeconds()) {
+        break;
+      }
+      double f = (p.withOffloadPerSecond() - p.withoutOffloadPerSecond()) / (newInstances * aloneThroughput);
+      times.add(p.timeSeconds());
+      fractions.add(Math.max(0, Math.min(1, f)));
+    }
+    return new dev.scaleplan.solvers.scaling.TransitionPlanner.Ramp(
+        times.stream().mapToDouble(Double::doubleValue).toArray(),
+        fractions.stream().mapToDouble(Double::doubleValue).toArray());
+  }
 }

@@ -49,12 +49,23 @@ public final class TransitionPlanner {
    * @param minInstances the fewest instances after consolidation, at least 1
    */
   public record Timing(double verticalSeconds, double horizontalSeconds, double stabilisationSeconds,
-      int minInstances) {
+      int minInstances, Ramp horizontalRamp) {
     public Timing {
       finite("vertical reconfiguration time (s)", verticalSeconds);
       finite("horizontal load time (s)", horizontalSeconds);
       finite("stabilisation window (s)", stabilisationSeconds);
       Checks.atLeast("minimum instance count", minInstances, 1);
+      Objects.requireNonNull(horizontalRamp, "horizontalRamp");
+    }
+
+    /** Times whose new instances serve nothing until loaded ({@link Ramp#STEP}). */
+    public Timing(double verticalSeconds, double horizontalSeconds, double stabilisationSeconds, int minInstances) {
+      this(verticalSeconds, horizontalSeconds, stabilisationSeconds, minInstances, Ramp.STEP);
+    }
+
+    /** The same times with a ramp for new instances (from live offload while they load). */
+    public Timing withHorizontalRamp(Ramp ramp) {
+      return new Timing(verticalSeconds, horizontalSeconds, stabilisationSeconds, minInstances, ramp);
     }
 
     private static void finite(String name, double v) {
@@ -67,6 +78,56 @@ public final class TransitionPlanner {
     /** 2 s in place, 20 s to load a new instance, a 300 s stabilisation window, at least one instance. */
     public static Timing defaults() {
       return new Timing(2, 20, 300, 1);
+    }
+  }
+
+  /**
+   * How much of a new instance's capacity serves while it loads, as a step function of the time since its start:
+   * {@code fractions[k]} from {@code times[k]} on (0 before the first step), and all of it once loaded. Live offload
+   * (the {@code offload} package's capacity timeline) gives one; {@link #STEP} is none.
+   *
+   * @param times increasing times since the action's start, each at least 0
+   * @param fractions the fraction of the instance's capacity from each time on, each in [0, 1]
+   */
+  public record Ramp(double[] times, double[] fractions) {
+    /** No capacity until loaded. */
+    public static final Ramp STEP = new Ramp(new double[0], new double[0]);
+
+    public Ramp {
+      times = times.clone();
+      fractions = fractions.clone();
+      if (times.length != fractions.length) {
+        throw new IllegalArgumentException("A ramp needs one fraction per time (" + times.length + " times, "
+            + fractions.length + " fractions).");
+      }
+      for (int i = 0; i < times.length; i++) {
+        if (!(times[i] >= 0) || !Double.isFinite(times[i]) || i > 0 && times[i] <= times[i - 1]) {
+          throw new IllegalArgumentException("Ramp times must be finite, at least 0 and increasing (" + times[i]
+              + " at " + i + ").");
+        }
+        if (!(fractions[i] >= 0 && fractions[i] <= 1)) {
+          throw new IllegalArgumentException("Ramp fractions must be in [0, 1] (" + fractions[i] + " at " + i + ").");
+        }
+      }
+    }
+
+    @Override
+    public double[] times() {
+      return times.clone();
+    }
+
+    @Override
+    public double[] fractions() {
+      return fractions.clone();
+    }
+
+    /** The fraction serving {@code t} seconds after the start (before the instance is loaded). */
+    public double at(double t) {
+      double f = 0;
+      for (int i = 0; i < times.length && times[i] <= t; i++) {
+        f = fractions[i];
+      }
+      return f;
     }
   }
 
@@ -220,7 +281,7 @@ public final class TransitionPlanner {
       grow(current, running, free, rest, problem, timing, actions);
     }
     Deployment after = new Deployment(current.cluster(), running);
-    return timeline(actions, current, problem, after, 0);
+    return timeline(actions, current, problem, after, 0, timing.horizontalRamp());
   }
 
   /**
@@ -488,38 +549,71 @@ public final class TransitionPlanner {
           addsReady, 0));
     }
     Deployment after = new Deployment(now.cluster(), result);
-    return Optional.of(timeline(actions, now, problem, after, window));
+    return Optional.of(timeline(actions, now, problem, after, window, timing.horizontalRamp()));
   }
 
   /** Orders actions by ready time, fills in capacities, and integrates the rate above capacity. */
   private static Stage timeline(List<Action> actions, Deployment initial, ScalingProblem problem, Deployment after,
-      double from) {
-    double start = initial.capacityPerSecond();
-    long units = units(initial);
+      double from, Ramp ramp) {
     long demandUnits = problem.demandUnits();
     List<Action> sorted = new ArrayList<>(actions);
     // At equal ready times, additions before removals, so capacity never dips at an instant.
     sorted.sort(Comparator.comparingDouble(Action::readySeconds).thenComparing(Action::kind));
     double rate = problem.ratePerSecond();
     double demand = problem.demandPerSecond();
-    double cap = start;
-    double t = from;
-    double excess = 0;
-    double covered = units >= demandUnits ? from : Double.POSITIVE_INFINITY;
+    // Each action's capacity after it, counted in full from its ready time.
+    double cap = initial.capacityPerSecond();
     List<Action> out = new ArrayList<>();
     for (Action a : sorted) {
-      excess += Math.max(0, rate - cap) * (a.readySeconds() - t);
-      t = a.readySeconds();
-      double before = a.from().map(InstanceOption::capacityPerSecond).orElse(0.0);
-      double afterCap = a.to().map(InstanceOption::capacityPerSecond).orElse(0.0);
-      cap += afterCap - before;
-      units += a.to().map(ScalingProblem::capacityUnits).orElse(0L)
-          - a.from().map(ScalingProblem::capacityUnits).orElse(0L);
+      cap += a.to().map(InstanceOption::capacityPerSecond).orElse(0.0)
+          - a.from().map(InstanceOption::capacityPerSecond).orElse(0.0);
       out.add(new Action(a.kind(), a.instance(), a.host(), a.from(), a.to(), a.startSeconds(), a.readySeconds(),
           cap));
-      if (units >= demandUnits && covered == Double.POSITIVE_INFINITY) {
+    }
+    // The capacity over time: a step function with steps at ready times and, for additions, at the ramp's times.
+    java.util.TreeSet<Double> events = new java.util.TreeSet<>();
+    events.add(from);
+    double[] rampTimes = ramp.times();
+    for (Action a : sorted) {
+      events.add(a.readySeconds());
+      if (a.kind() == Kind.ADD) {
+        for (double rt : rampTimes) {
+          if (a.startSeconds() + rt < a.readySeconds()) {
+            events.add(a.startSeconds() + rt);
+          }
+        }
+      }
+    }
+    long baseUnits = units(initial);
+    double excess = 0;
+    double covered = Double.POSITIVE_INFINITY;
+    double prevT = Double.NaN;
+    double prevCap = 0;
+    for (double t : events) {
+      double capAt = initial.capacityPerSecond();
+      double unitsAt = baseUnits;
+      for (Action a : sorted) {
+        double full = a.to().map(InstanceOption::capacityPerSecond).orElse(0.0)
+            - a.from().map(InstanceOption::capacityPerSecond).orElse(0.0);
+        long fullUnits = a.to().map(ScalingProblem::capacityUnits).orElse(0L)
+            - a.from().map(ScalingProblem::capacityUnits).orElse(0L);
+        if (a.readySeconds() <= t) {
+          capAt += full;
+          unitsAt += fullUnits;
+        } else if (a.kind() == Kind.ADD && a.startSeconds() <= t) {
+          double f = ramp.at(t - a.startSeconds());
+          capAt += f * full;
+          unitsAt += Math.floor(f * fullUnits);
+        }
+      }
+      if (!Double.isNaN(prevT)) {
+        excess += Math.max(0, rate - prevCap) * (t - prevT);
+      }
+      if (unitsAt >= demandUnits && covered == Double.POSITIVE_INFINITY) {
         covered = t;
       }
+      prevT = t;
+      prevCap = capAt;
     }
     double gap = demand - after.capacityPerSecond();
     double shortfall = units(after) >= demandUnits ? 0 : gap > 0 ? gap : ScalingProblem.CAPACITY_UNIT;

@@ -27,6 +27,17 @@ class CapacityTimelineTest {
   }
 
   @Test
+  void theTimelineBecomesTheScalingPlannersRamp() {
+    // From the first test's timeline: offload adds 83.3/s at 1 s and 250/s from 2 s, of a new instance's 250/s.
+    LayerCosts c = LayerCosts.uniform(4, 0.001, 0, 1, 1e12, 0);
+    CapacityTimeline.Timeline t = CapacityTimeline.of(c, List.of(new double[] {1, 2, 3, 4}));
+    var ramp = CapacityTimeline.ramp(t, 1, 250);
+    assertEquals(0, ramp.at(0.5), 1e-12);
+    assertEquals((1 / 0.003 - 250) / 250, ramp.at(1.5), 1e-12);
+    assertEquals(1, ramp.at(2.5), 1e-12);
+  }
+
+  @Test
   void allResidentFromTheStartIsThePlainInstance() {
     LayerCosts c = LayerCosts.uniform(4, 0.001, 0, 2, 1e12, 0);
     CapacityTimeline.Timeline t = CapacityTimeline.of(c, List.of(new double[] {0, 0, 0, 0}));

@@ -98,6 +98,18 @@ class TransitionPlannerTest {
   }
 
   @Test
+  void aRampFromLiveOffloadServesPartOfTheNewCapacityWhileItLoads() {
+    // The horizontal-only surge above (100 -> 700 req/s, 640 req/s added at 20 s), now with half the new capacity
+    // serving from 10 s on: (700 - 100) x 10 + (700 - 420) x 10 = 8,800 requests above capacity, not 12,000.
+    Deployment now = new Deployment(CLUSTER, List.of(new Deployment.Running("a", "h-0", X1)));
+    var ramp = new TransitionPlanner.Ramp(new double[] {10}, new double[] {0.5});
+    var s = TransitionPlanner.plan(now, ScalingProblem.of(CATALOG, 700, SLO), TIMING.withHorizontalRamp(ramp),
+        TransitionPlanner.Strategy.HORIZONTAL_ONLY, TargetDp::solve).surge();
+    assertEquals(8_800, s.excessRequests(), 1e-9);
+    assertEquals(20, s.coveredAtSeconds(), 0); // 420 < 700 until the load completes
+  }
+
+  @Test
   void aClusterTooSmallReportsTheShortfall() {
     // By hand: the whole cluster filled with x4 gives 860 < 1,000; shortfall 140 after every action.
     Deployment now = new Deployment(CLUSTER, List.of(new Deployment.Running("a", "h-0", X1)));

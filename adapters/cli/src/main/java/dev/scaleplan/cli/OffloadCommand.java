@@ -98,6 +98,16 @@ final class OffloadCommand implements Callable<Integer> {
       description = "New instances loading at once (a chain). Default: ${DEFAULT-VALUE}.")
   int targets;
 
+  @Option(names = "--rate", paramLabel = "R", converter = FiniteDoubleConverter.class,
+      description = "Demand, requests per second: when capacity first covers it, with and without offload (and the "
+          + "plot's reference line).")
+  Double rate;
+
+  @Option(names = "--slo-percentile", paramLabel = "P", defaultValue = "99", converter = FiniteDoubleConverter.class,
+      description = "The SLO's percentile. A batch's stages are deterministic, so every percentile of its latency is"
+          + " the latency itself. Default: ${DEFAULT-VALUE}.")
+  double sloPercentile;
+
   @Option(names = "--slo-target", paramLabel = "X", converter = DurationConverter.class,
       description = "Use a split only while a batch through it stays within X.")
   Double sloTarget;
@@ -130,6 +140,12 @@ final class OffloadCommand implements Callable<Integer> {
     if (curve == null) {
       throw new IllegalArgumentException("The profile " + p.model() + " has no batch curve at parallel degree 1"
           + (gpu == null ? "" : " for " + gpu) + ".");
+    }
+    if (!(sloPercentile > 0 && sloPercentile < 100)) {
+      throw new IllegalArgumentException("The --slo-percentile (" + sloPercentile + ") must be between 0 and 100.");
+    }
+    if (rate != null && !(rate > 0)) {
+      throw new IllegalArgumentException("The --rate (" + rate + ") must be above 0.");
     }
     long tokensPerBatch = (long) batch * tokens;
     if (tokensPerBatch > curve.maxBatch()) {
@@ -187,7 +203,21 @@ final class OffloadCommand implements Callable<Integer> {
     table.print(out);
     out.printf(Locale.ROOT, "complete at %s; live offload serves %s more requests before then%n",
         Text.seconds(tl.completeSeconds()), Text.number(Math.round(tl.extraRequests())));
+    if (rate != null) {
+      out.printf(Locale.ROOT, "demand %s/s covered from %s with live offload, %s without%n", Text.number(rate),
+          Text.seconds(coveredAt(tl, rate, true)), Text.seconds(coveredAt(tl, rate, false)));
+    }
     return 0;
+  }
+
+  /** When throughput first reaches {@code rate}; infinite if never. */
+  static double coveredAt(CapacityTimeline.Timeline tl, double rate, boolean with) {
+    for (CapacityTimeline.Point p : tl.points()) {
+      if ((with ? p.withOffloadPerSecond() : p.withoutOffloadPerSecond()) >= rate) {
+        return p.timeSeconds();
+      }
+    }
+    return Double.POSITIVE_INFINITY;
   }
 
   private static String describe(SplitPlanner.Split s) {
@@ -220,8 +250,13 @@ final class OffloadCommand implements Callable<Integer> {
     double end = tl.completeSeconds() * 1.2 + 1e-3;
     chart.add("with live offload", steps(tl, true, end)[0], steps(tl, true, end)[1]);
     chart.add("without", steps(tl, false, end)[0], steps(tl, false, end)[1]);
+    if (rate != null) {
+      chart.reference(rate, "demand " + Text.number(rate) + "/s");
+    } else {
+      chart.reference(alone, "one instance");
+    }
     try {
-      Files.writeString(plot, chart.reference(alone, "one instance").render());
+      Files.writeString(plot, chart.render());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + plot + ": " + e.getMessage(), e);
     }
@@ -253,6 +288,11 @@ final class OffloadCommand implements Callable<Integer> {
     o.put("loadMakespan", plan.makespanSeconds());
     o.put("completeSeconds", tl.completeSeconds());
     o.put("extraRequests", tl.extraRequests());
+    if (rate != null) {
+      o.put("rate", rate);
+      o.put("coveredWithOffloadSeconds", Text.jsonNumber(coveredAt(tl, rate, true)));
+      o.put("coveredWithoutOffloadSeconds", Text.jsonNumber(coveredAt(tl, rate, false)));
+    }
     List<Map<String, Object>> pts = new ArrayList<>();
     for (CapacityTimeline.Point pt : tl.points()) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -45,9 +45,21 @@ class OffloadCommandTest {
   }
 
   @Test
+  void aDemandIsCoveredEarlierWithOffload() throws IOException {
+    // One instance serves 29.75/s; 45/s needs about half the layers on the new instance (the 10 | 22 split serves
+    // 45.3/s), long before the load completes, when two instances serve 59.5/s.
+    JsonNode j = new ObjectMapper().readTree(PlanCommandTest.run("offload", "--rate", "45", "--json").out());
+    double with = j.get("coveredWithOffloadSeconds").asDouble();
+    double without = j.get("coveredWithoutOffloadSeconds").asDouble();
+    assertEquals(j.get("completeSeconds").asDouble(), without, 1e-12);
+    assertTrue(with < without / 2, with + " vs " + without);
+  }
+
+  @Test
   void badArgumentsAreOneLine() {
     String[][] bad = {{"offload", "--layers", "0"}, {"offload", "--tokens", "100000"}, {"offload", "--gpu", "TPU"},
-        {"offload", "--topology-example", "tpu"}, {"offload", "--targets", "0"}};
+        {"offload", "--topology-example", "tpu"}, {"offload", "--targets", "0"}, {"offload", "--rate", "-1"},
+        {"offload", "--slo-percentile", "100"}};
     for (String[] args : bad) {
       PlanCommandTest.Result r = PlanCommandTest.run(args);
       assertEquals(2, r.status(), String.join(" ", args) + ": " + r.out() + r.err());

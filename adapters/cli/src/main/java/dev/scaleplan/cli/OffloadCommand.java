@@ -300,6 +300,8 @@ final class OffloadCommand implements Callable<Integer> {
       m.put("withOffload", pt.withOffloadPerSecond());
       m.put("withoutOffload", pt.withoutOffloadPerSecond());
       m.put("split", describe(pt.split()));
+      m.put("pipelineBatchSeconds", pt.split().latencySeconds());
+      m.put("bottleneckSeconds", pt.split().bottleneckSeconds());
       pts.add(m);
     }
     o.put("timeline", pts);

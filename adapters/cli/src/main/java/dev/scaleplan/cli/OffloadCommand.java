@@ -120,10 +120,19 @@ final class OffloadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (layers < 1 || layers > 10_000 || batch < 1 || tokens < 1 || activationBytes < 0 || targets < 1
-        || targets > 64) {
-      throw new IllegalArgumentException("Need --layers in 1..10000, --batch and --tokens of at least 1, "
-          + "--activation-bytes of at least 0 and --targets in 1..64.");
+    if (layers < 1 || layers > 1_000 || batch < 1 || tokens < 1 || activationBytes < 0
+        || activationBytes > 1L << 40 || targets < 1 || targets > 16) {
+      throw new IllegalArgumentException("Need --layers in 1..1000, --batch and --tokens of at least 1, "
+          + "--activation-bytes in 0..2^40 and --targets in 1..16.");
+    }
+    if (sloTarget != null && !(sloTarget > 0)) {
+      throw new IllegalArgumentException("The --slo-target (" + sloTarget + " s) must be above 0.");
+    }
+    long perRequest;
+    try {
+      perRequest = Math.multiplyExact(activationBytes, (long) tokens);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("--activation-bytes x --tokens overflows; give smaller values.");
     }
     ProfileCommand.Source source = new ProfileCommand.Source();
     source.file = profile;
@@ -160,7 +169,7 @@ final class OffloadCommand implements Callable<Integer> {
     }
     Topology.Host host = t.hosts().get(0);
     double link = host.nicBytesPerSecond();
-    LayerCosts costs = LayerCosts.uniform(layers, perLayer, activationBytes * tokens, batch, link,
+    LayerCosts costs = LayerCosts.uniform(layers, perLayer, perRequest, batch, link,
         t.hopLatencySeconds());
     List<LoadRequest.Instance> news = new ArrayList<>();
     for (int i = 1; i <= targets; i++) {
@@ -186,7 +195,7 @@ final class OffloadCommand implements Callable<Integer> {
         p.model(), layers, Text.seconds(perLayer), batch, tokens, targets, gbText(load.modelBytes()), t.name(),
         Text.seconds(plan.makespanSeconds()));
     out.printf(Locale.ROOT, "one instance alone: %s requests/s; activations %s per request over %s%n",
-        Text.number(Math.round(alone * 10) / 10.0), bytesText(activationBytes * tokens),
+        Text.number(Math.round(alone * 10) / 10.0), bytesText(perRequest),
         bytesText((long) link) + "/s");
     Text.Table table = new Text.Table("from", "with offload", "without", "split (layers per instance)");
     CapacityTimeline.Point shown = null;

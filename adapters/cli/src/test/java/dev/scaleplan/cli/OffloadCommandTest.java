@@ -59,7 +59,9 @@ class OffloadCommandTest {
   void badArgumentsAreOneLine() {
     String[][] bad = {{"offload", "--layers", "0"}, {"offload", "--tokens", "100000"}, {"offload", "--gpu", "TPU"},
         {"offload", "--topology-example", "tpu"}, {"offload", "--targets", "0"}, {"offload", "--rate", "-1"},
-        {"offload", "--slo-percentile", "100"}};
+        {"offload", "--slo-percentile", "100"}, {"offload", "--slo-target", "-1s"},
+        {"offload", "--activation-bytes", "18014398509481984", "--tokens", "1024"},
+        {"offload", "--layers", "10000", "--targets", "64"}};
     for (String[] args : bad) {
       PlanCommandTest.Result r = PlanCommandTest.run(args);
       assertEquals(2, r.status(), String.join(" ", args) + ": " + r.out() + r.err());

@@ -87,6 +87,9 @@ public final class CapacityTimeline {
       }
       complete = Math.max(complete, ready[L - 1]);
     }
+    if (!(costs.wholeSeconds() > 0)) {
+      throw new IllegalArgumentException("The model's layers take no time at all; give layer times above 0.");
+    }
     double alone = costs.batch() / costs.wholeSeconds();
     List<Point> points = new ArrayList<>();
     double extra = 0;
@@ -109,7 +112,21 @@ public final class CapacityTimeline {
       if (split.latencySeconds() > maxBatchSeconds) {
         split = SplitPlanner.best(costs, new int[0]); // the old instance alone
       }
-      Point p = new Point(t, split.throughputPerSecond() + done * alone, alone + done * alone, split);
+      double with = split.throughputPerSecond() + done * alone;
+      if (done > 0) {
+        // Complete instances may also stay in the pipeline, when that serves more than them serving alone.
+        int[] all = new int[loading.size() + done];
+        for (int i = 0; i < loading.size(); i++) {
+          all[i] = loading.get(i);
+        }
+        java.util.Arrays.fill(all, loading.size(), all.length, L);
+        SplitPlanner.Split joint = SplitPlanner.best(costs, all);
+        if (joint.latencySeconds() <= maxBatchSeconds && joint.throughputPerSecond() > with) {
+          split = joint;
+          with = joint.throughputPerSecond();
+        }
+      }
+      Point p = new Point(t, with, alone + done * alone, split);
       if (last != null) {
         extra += (last.withOffloadPerSecond() - last.withoutOffloadPerSecond()) * (t - last.timeSeconds());
       }

@@ -25,6 +25,7 @@ public final class PipelinedSwapIn {
   public static Result of(double[] transferSeconds, double[] computeSeconds, int batch) {
     Objects.requireNonNull(transferSeconds, "transferSeconds");
     Objects.requireNonNull(computeSeconds, "computeSeconds");
+    dev.scaleplan.api.Checks.atLeast("batch", batch, 1);
     if (transferSeconds.length != computeSeconds.length || transferSeconds.length == 0) {
       throw new IllegalArgumentException("Give one transfer and one compute time per layer (got "
           + transferSeconds.length + " and " + computeSeconds.length + ").");

@@ -120,7 +120,7 @@ public final class SplitPlanner {
       if (i > 0) {
         v = Math.max(v, costs.transferSeconds(i));
       }
-      if (v < best - 1e-15) {
+      if (v < best * (1 - 1e-12)) {
         best = v;
         split = i;
       }

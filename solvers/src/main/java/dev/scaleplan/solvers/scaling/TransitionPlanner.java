@@ -601,7 +601,7 @@ public final class TransitionPlanner {
           capAt += full;
           unitsAt += fullUnits;
         } else if (a.kind() == Kind.ADD && a.startSeconds() <= t) {
-          double f = ramp.at(t - a.startSeconds());
+          double f = ramp.at(t - a.startSeconds() + 1e-9); // events at start + ramp time, despite rounding
           capAt += f * full;
           unitsAt += Math.floor(f * fullUnits);
         }

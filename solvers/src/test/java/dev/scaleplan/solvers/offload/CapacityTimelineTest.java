@@ -56,4 +56,20 @@ class CapacityTimelineTest {
     var b = PipelinedSwapIn.of(new double[] {1, 1, 1}, new double[] {2, 2, 2}, 1);
     assertEquals(7, b.pipelinedSeconds(), 1e-12);
   }
+
+  @Test
+  void aCompleteInstanceMayStayInThePipeline() {
+    // Review repro: layers 1, 1, 1 s, batch 3, free link; A holds 1 layer until 5 s, B is complete at 1 s.
+    // At 1 s, A 0 | B 1 | old 2 serves 3/s, more than A 0 | old 1-2 (1.5/s) plus B alone (1/s).
+    LayerCosts c = new LayerCosts(new double[] {1, 1, 1}, new long[] {0, 0, 0}, 3, 1, 0);
+    CapacityTimeline.Timeline t = CapacityTimeline.of(c, List.of(new double[] {0, 5, 5}, new double[] {0, 0, 1}));
+    assertEquals(3.0, t.withOffloadAt(1.5), 1e-12);
+  }
+
+  @Test
+  void layersWithoutTimeAreRefused() {
+    LayerCosts c = new LayerCosts(new double[] {0, 0}, new long[] {0, 0}, 1, 1, 0);
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> CapacityTimeline.of(c, List.of(new double[] {0, 1})));
+  }
 }

@@ -79,4 +79,11 @@ class SplitPlannerTest {
     }
     return best;
   }
+
+  @Test
+  void tinyTimesSplitAsLargeOnesDo() {
+    // Review repro: the same choice at 1e-16 s per layer as at 1 s: a split with bottleneck one layer.
+    LayerCosts c = new LayerCosts(new double[] {1e-16, 1e-16}, new long[] {0, 0}, 1, 1, 0);
+    assertEquals(1e-16, SplitPlanner.best(c, new int[] {1}).bottleneckSeconds(), 1e-30);
+  }
 }

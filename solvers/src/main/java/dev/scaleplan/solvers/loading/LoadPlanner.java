@@ -357,11 +357,7 @@ public final class LoadPlanner {
     double latency = t.hopLatencySeconds();
     List<LoadPlan.GpuLoad> gpus = new ArrayList<>();
     double[] chainEnd = new double[chains.size()];
-    long[] layerBytes = request.layerBytes();
-    long[] prefix = new long[layers + 1];
-    for (int l = 0; l < layers; l++) {
-      prefix[l + 1] = prefix[l] + (layerBytes[l] + request.parallelDegree() - 1) / request.parallelDegree();
-    }
+    long[] prefix = request.shardPrefixes();
     for (int ci = 0; ci < chains.size(); ci++) {
       Chain c = chains.get(ci);
       double r = rate[ci];

@@ -152,11 +152,16 @@ public record LoadRequest(Topology topology, long[] layerBytes, int parallelDegr
 
   /** Bytes of a shard through the end of layer {@code layers - 1} (0 for none). */
   public long shardPrefix(int layers) {
-    long s = 0;
-    for (int i = 0; i < layers; i++) {
-      s += (layerBytes[i] + parallelDegree - 1) / parallelDegree;
+    return shardPrefixes()[layers];
+  }
+
+  /** {@code shardPrefix(l)} for every {@code l} from 0 to the layer count, in one pass. */
+  public long[] shardPrefixes() {
+    long[] p = new long[layerBytes.length + 1];
+    for (int i = 0; i < layerBytes.length; i++) {
+      p[i + 1] = p[i] + (layerBytes[i] + parallelDegree - 1) / parallelDegree;
     }
-    return s;
+    return p;
   }
 
   /** {@code n} layers of {@code bytes} each (for a model known by its size alone). */

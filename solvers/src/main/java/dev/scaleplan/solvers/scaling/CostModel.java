@@ -1,6 +1,5 @@
 package dev.scaleplan.solvers.scaling;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -124,9 +123,5 @@ public final class CostModel {
   @Override
   public int hashCode() {
     return prices.hashCode();
-  }
-
-  static String format(double v) {
-    return String.format(Locale.ROOT, "%.6g", v);
   }
 }

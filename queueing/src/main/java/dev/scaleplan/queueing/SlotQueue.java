@@ -150,23 +150,74 @@ public final class SlotQueue {
   }
 
   /**
-   * The smallest batch b with {@code l(b) <= d} whose slot meets the SLO at this rate; empty when none does.
-   * A larger batch takes more of the cycle, so the smallest one that meets the SLO leaves the most room for others.
+   * A small batch b whose slot meets the SLO at this rate, with {@code b - 1} missing it (or unstable): the first
+   * batch that meets the SLO when meeting it is monotone in b, as it is while the wait shrinks faster than l(b) grows;
+   * empty when none does. A larger batch takes more of the cycle, so a small one leaves the most room for others.
+   *
+   * <p>Only batches with {@code l(b) <= t - q d} can meet {@code P(R <= t) >= q}: the wait to the next slot alone is
+   * uniform on (0, d), so {@code P(R <= t) <= (t - l(b)) / d}. Within that range the search gallops up from the
+   * stability bound {@code b > λd} and then bisects, so it takes O(log b) evaluations.
    */
   public static OptionalInt smallestBatch(double arrivalRate, double cycleSeconds, BatchLatency latency, Slo slo) {
     Checks.nonNegative("arrival rate (requests/s)", arrivalRate);
     Checks.positive("duty cycle (s)", cycleSeconds);
-    int first = Math.max(1, (int) Math.floor(arrivalRate * cycleSeconds) + 1); // stability: λd < b
-    for (int b = first; b <= latency.maxBatchSize(); b++) {
-      double l = latency.seconds(b);
-      if (l > cycleSeconds || l > slo.targetSeconds()) {
-        return OptionalInt.empty(); // l(b) only grows with b
+    double limit = Math.min(cycleSeconds, slo.targetSeconds() - slo.quantile() * cycleSeconds);
+    double first = Math.floor(arrivalRate * cycleSeconds) + 1; // stability: λd < b
+    if (first > latency.maxBatchSize() || latency.seconds((int) first) > limit) {
+      return OptionalInt.empty();
+    }
+    int lo = (int) first - 1; // misses (or is unstable)
+    int hi = -1; // meets
+    int step = 1;
+    int b = (int) first;
+    while (true) {
+      if (meets(arrivalRate, cycleSeconds, b, latency, slo)) {
+        hi = b;
+        break;
       }
-      if (of(arrivalRate, cycleSeconds, b, l).meets(slo)) {
-        return OptionalInt.of(b);
+      lo = b;
+      long next = (long) b + step;
+      step *= 2;
+      if (next > latency.maxBatchSize() || latency.seconds((int) next) > limit) {
+        // Try the largest batch within the limit before giving up.
+        int top = largestWithin(latency, b, (int) Math.min(next, latency.maxBatchSize()), limit);
+        if (top > b && meets(arrivalRate, cycleSeconds, top, latency, slo)) {
+          hi = top;
+          break;
+        }
+        return OptionalInt.empty();
+      }
+      b = (int) next;
+    }
+    while (hi - lo > 1) {
+      int mid = lo + (hi - lo) / 2;
+      if (meets(arrivalRate, cycleSeconds, mid, latency, slo)) {
+        hi = mid;
+      } else {
+        lo = mid;
       }
     }
-    return OptionalInt.empty();
+    return OptionalInt.of(hi);
+  }
+
+  private static boolean meets(double rate, double cycle, int b, BatchLatency latency, Slo slo) {
+    SlotQueue q = of(rate, cycle, b, latency.seconds(b));
+    return q.stable() && q.meets(slo);
+  }
+
+  /** The largest b in [from, to] with l(b) <= limit, given l(from) <= limit (l is non-decreasing). */
+  private static int largestWithin(BatchLatency latency, int from, int to, double limit) {
+    int lo = from;
+    int hi = to;
+    while (lo < hi) {
+      int mid = lo + (hi - lo + 1) / 2;
+      if (latency.seconds(mid) <= limit) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
   }
 
   private double leftoverCdf(int n) {

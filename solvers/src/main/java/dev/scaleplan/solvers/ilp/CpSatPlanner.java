@@ -1,6 +1,5 @@
 package dev.scaleplan.solvers.ilp;
 
-import com.google.ortools.Loader;
 import com.google.ortools.sat.CpModel;
 import com.google.ortools.sat.CpSolver;
 import com.google.ortools.sat.CpSolverStatus;
@@ -51,16 +50,6 @@ public final class CpSatPlanner {
   public static final String NAME = "ilp (CP-SAT)";
 
   private CpSatPlanner() {}
-
-  private static final class Natives {
-    static {
-      Loader.loadNativeLibraries();
-    }
-
-    static void load() {
-      // the static initialiser runs once per JVM
-    }
-  }
 
   /** Hosts of one GPU type and size. */
   private record HostClass(String gpuType, int gpus, List<String> hosts) {}

@@ -144,6 +144,64 @@ public final class PlacementIlp {
         }
         model.addEquality(LinearExpr.sum(slots.toArray(BoolVar[]::new)), s[i][g]);
       }
+      // Cuts from dual-feasible functions (Fekete and Schepers, "New classes of fast lower bounds for bin packing
+      // problems", Math. Program. 91, 2001): with x the least occupancy of a slot as a fraction of the cycle,
+      // f_k(x) = (ceil((k+1)x) - 1) / k never sums above 1 over a GPU's slots, so Σ_i (ceil((k+1)x_i) - 1) <= k u[j].
+      // They tell the LP that two slots above half a cycle never share a GPU, three above a third, and so on.
+      for (int cut = 1; cut <= 4; cut++) {
+        for (int j = 0; j < bins; j++) {
+          LinearExprBuilder dff = LinearExpr.newBuilder();
+          boolean any = false;
+          for (int k = 0; k < share.size(); k++) {
+            Candidates.Fit f = c.fit(share.get(k), g);
+            long least = f.occupancy()[f.bestCycle()];
+            long coefficient = ((cut + 1) * least + Candidates.OCCUPANCY_UNITS - 1) / Candidates.OCCUPANCY_UNITS - 1;
+            if (coefficient <= 0 || j >= y[g][k].length) {
+              continue;
+            }
+            for (int d = 0; d < cycles; d++) {
+              if (y[g][k][j][d] != null) {
+                dff.addTerm(y[g][k][j][d], coefficient);
+                any = true;
+              }
+            }
+          }
+          if (any) {
+            dff.addTerm(used[j], -cut);
+            model.addLessOrEqual(dff, 0);
+          }
+        }
+      }
+      // The same per duty cycle, over all of the group's shared GPUs at once: N_d GPUs run cycle d, and the slots
+      // placed at cycle d need at least their summed occupancy, and the dual-feasible sums, of them. N_d is an
+      // integer, so the bound rounds up per cycle, which the per-GPU rows cannot tell the LP.
+      for (int d = 0; d < cycles; d++) {
+        for (int cut = 0; cut <= 4; cut++) {
+          LinearExprBuilder need = LinearExpr.newBuilder();
+          boolean any = false;
+          for (int k = 0; k < share.size(); k++) {
+            long occ = c.fit(share.get(k), g).occupancy()[d];
+            if (occ < 0) {
+              continue;
+            }
+            long coefficient = cut == 0 ? occ
+                : ((cut + 1) * occ + Candidates.OCCUPANCY_UNITS - 1) / Candidates.OCCUPANCY_UNITS - 1;
+            for (int j = 0; j < y[g][k].length; j++) {
+              if (coefficient > 0 && y[g][k][j][d] != null) {
+                need.addTerm(y[g][k][j][d], coefficient);
+                any = true;
+              }
+            }
+          }
+          if (any) {
+            LinearExprBuilder row = need;
+            for (int j = 0; j < bins; j++) {
+              row.addTerm(z[g][j][d], -(cut == 0 ? Candidates.OCCUPANCY_UNITS : cut));
+            }
+            model.addLessOrEqual(row, 0);
+          }
+        }
+      }
       long gpuMemory = problem.groups().get(g).memoryBytesPerGpu();
       for (int j = 0; j < bins; j++) {
         for (int d = 0; d < cycles; d++) {
@@ -202,8 +260,10 @@ public final class PlacementIlp {
         boolean optimal = status == CpSolverStatus.OPTIMAL;
         long bound = Math.max(lowerBound, optimal ? Math.round(solver.objectiveValue())
             : (long) Math.ceil(solver.bestObjectiveBound() - 1e-6));
+        long best = Math.min(Math.round(solver.objectiveValue()),
+            hint.status().placed() ? hint.gpusUsed() : Long.MAX_VALUE);
         String notes = optimal ? "" : String.format(Locale.ROOT, "Stopped at the time limit (%.3g s): at most %d "
-            + "GPUs above the optimum.", options.timeLimitSeconds(), Math.round(solver.objectiveValue()) - bound);
+            + "GPUs above the optimum.", options.timeLimitSeconds(), best - bound);
         Placement found = Placement.build(c, groupOf, shares, bins, optimal ? Placement.Status.OPTIMAL
             : Placement.Status.FEASIBLE, NAME, bound, notes, seconds(start));
         if (!optimal && hint.status().placed() && hint.gpusUsed() < found.gpusUsed()) {

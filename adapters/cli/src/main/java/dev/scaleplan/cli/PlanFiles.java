@@ -96,7 +96,7 @@ final class PlanFiles {
             : Optional.empty());
   }
 
-  private static Optional<Cluster> hosts(Path file, JsonNode root, boolean required) {
+  static Optional<Cluster> hosts(Path file, JsonNode root, boolean required) {
     JsonNode list = root.get("hosts");
     if (list == null && !required) {
       return Optional.empty();
@@ -139,7 +139,7 @@ final class PlanFiles {
     }
   }
 
-  private static JsonNode read(Path file) {
+  static JsonNode read(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("The file " + file + " does not exist or is not a file.");
     }
@@ -161,7 +161,7 @@ final class PlanFiles {
     }
   }
 
-  private static void known(Path file, JsonNode node, String prefix, List<String> names) {
+  static void known(Path file, JsonNode node, String prefix, List<String> names) {
     Iterator<String> it = node.fieldNames();
     while (it.hasNext()) {
       String f = it.next();
@@ -172,28 +172,28 @@ final class PlanFiles {
     }
   }
 
-  private static String text(Path file, String field, JsonNode n) {
+  static String text(Path file, String field, JsonNode n) {
     if (n == null || !n.isTextual() || n.asText().isBlank()) {
       throw bad(file, field, "a non-empty string", n);
     }
     return n.asText().trim();
   }
 
-  private static int whole(Path file, String field, JsonNode n, int min) {
+  static int whole(Path file, String field, JsonNode n, int min) {
     if (n == null || !n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < min) {
       throw bad(file, field, "a whole number of at least " + min, n);
     }
     return n.asInt();
   }
 
-  private static double positive(Path file, String field, JsonNode n) {
+  static double positive(Path file, String field, JsonNode n) {
     if (n == null || !n.isNumber() || !(n.asDouble() > 0) || !Double.isFinite(n.asDouble())) {
       throw bad(file, field, "a number above 0", n);
     }
     return n.asDouble();
   }
 
-  private static double nonNegative(Path file, String field, JsonNode n) {
+  static double nonNegative(Path file, String field, JsonNode n) {
     if (n == null || !n.isNumber() || !(n.asDouble() >= 0) || !Double.isFinite(n.asDouble())) {
       throw bad(file, field, "a number of at least 0", n);
     }
@@ -205,7 +205,7 @@ final class PlanFiles {
     return n == null || n.isNull() ? OptionalDouble.empty() : OptionalDouble.of(nonNegative(file, field, n));
   }
 
-  private static IllegalArgumentException bad(Path file, String field, String expected, JsonNode got) {
+  static IllegalArgumentException bad(Path file, String field, String expected, JsonNode got) {
     return new IllegalArgumentException(file + ": " + field + " must be " + expected + " (got "
         + (got == null ? "nothing" : got.toString()) + ").");
   }

@@ -159,10 +159,22 @@ public final class SlotQueue {
    * stability bound {@code b > λd} and then bisects, so it takes O(log b) evaluations.
    */
   public static OptionalInt smallestBatch(double arrivalRate, double cycleSeconds, BatchLatency latency, Slo slo) {
+    return smallestBatch(arrivalRate, cycleSeconds, latency, slo, 1);
+  }
+
+  /**
+   * {@link #smallestBatch(double, double, BatchLatency, Slo)} searching from {@code atLeast}, a batch below which no
+   * batch meets the SLO: the answer at a lower rate of the same cycle, latency and SLO, since a higher rate never
+   * shortens the wait (more arrivals push every request to the same or a later slot). Sweeping rates upward, one
+   * evaluation usually confirms the previous answer.
+   */
+  public static OptionalInt smallestBatch(double arrivalRate, double cycleSeconds, BatchLatency latency, Slo slo,
+      int atLeast) {
     Checks.nonNegative("arrival rate (requests/s)", arrivalRate);
     Checks.positive("duty cycle (s)", cycleSeconds);
+    Checks.atLeast("atLeast", atLeast, 1);
     double limit = Math.min(cycleSeconds, slo.targetSeconds() - slo.quantile() * cycleSeconds);
-    double first = Math.floor(arrivalRate * cycleSeconds) + 1; // stability: λd < b
+    double first = Math.max(atLeast, Math.floor(arrivalRate * cycleSeconds) + 1); // stability: λd < b
     if (first > latency.maxBatchSize() || latency.seconds((int) first) > limit) {
       return OptionalInt.empty();
     }

@@ -80,19 +80,65 @@ public final class Candidates {
     this.fits = fits;
   }
 
-  /** The candidates of a problem (parallel over models; the dedicated capacities are shared by equal profiles). */
+  /**
+   * The candidates of a problem. Dedicated capacities are computed once per distinct (latency, SLO). Slot batches are
+   * computed per group, duty cycle and distinct (latency, SLO), sweeping the models' residual rates upward so that
+   * each search starts from the previous answer ({@link SlotQueue#smallestBatch(double, double, BatchLatency, Slo,
+   * int)}); the sweeps run in parallel.
+   */
   public static Candidates of(PlacementProblem problem) {
     Objects.requireNonNull(problem, "problem");
     Map<Key, Dedicated> cache = new ConcurrentHashMap<>();
     List<ModelDemand> models = problem.models();
+    int groups = problem.groups().size();
     Fit[][] fits = new Fit[models.size()][];
     IntStream.range(0, models.size()).parallel().forEach(i -> {
-      Fit[] row = new Fit[problem.groups().size()];
-      for (int g = 0; g < row.length; g++) {
+      Fit[] row = new Fit[groups];
+      for (int g = 0; g < groups; g++) {
         row[g] = fit(problem, models.get(i), problem.groups().get(g), cache);
       }
       fits[i] = row;
     });
+    if (problem.sharing()) {
+      // One sweep per (group, latency, SLO, cycle) over the models that have a residual there.
+      Map<List<Object>, List<Integer>> classes = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < models.size(); i++) {
+        for (int g = 0; g < groups; g++) {
+          if (fits[i][g].eligible() && fits[i][g].residualRate() > 0) {
+            BatchLatency latency = models.get(i).latencyByGpuType().get(problem.groups().get(g).gpuType());
+            classes.computeIfAbsent(List.of(g, latency, models.get(i).slo()), k -> new java.util.ArrayList<>())
+                .add(i);
+          }
+        }
+      }
+      int cycles = problem.cycleSeconds().size();
+      List<Runnable> sweeps = new java.util.ArrayList<>();
+      for (Map.Entry<List<Object>, List<Integer>> e : classes.entrySet()) {
+        int g = (Integer) e.getKey().get(0);
+        BatchLatency latency = (BatchLatency) e.getKey().get(1);
+        Slo slo = (Slo) e.getKey().get(2);
+        List<Integer> members = new java.util.ArrayList<>(e.getValue());
+        members.sort(java.util.Comparator.comparingDouble(i -> fits[i][g].residualRate()));
+        for (int d = 0; d < cycles; d++) {
+          int cycle = d;
+          double seconds = problem.cycleSeconds().get(d);
+          sweeps.add(() -> {
+            int atLeast = 1;
+            for (int i : members) {
+              Fit f = fits[i][g];
+              OptionalInt b = SlotQueue.smallestBatch(f.residualRate(), seconds, latency, slo, atLeast);
+              if (b.isEmpty()) {
+                break; // a higher rate needs at least as large a batch, and none works here
+              }
+              atLeast = b.getAsInt();
+              f.slotBatch()[cycle] = atLeast;
+              f.occupancy()[cycle] = (int) Math.ceil(latency.seconds(atLeast) / seconds * OCCUPANCY_UNITS);
+            }
+          });
+        }
+      }
+      sweeps.parallelStream().forEach(Runnable::run);
+    }
     return new Candidates(problem, fits);
   }
 
@@ -185,18 +231,8 @@ public final class Candidates {
       residual = 0;
     }
     int ceil = residual > 0 ? floor + 1 : floor;
-    int[] batch = new int[cycles];
+    int[] batch = new int[cycles]; // filled by the sweeps of #of
     int[] occupancy = noOccupancy.clone();
-    if (residual > 0 && problem.sharing()) {
-      for (int d = 0; d < cycles; d++) {
-        double cycle = problem.cycleSeconds().get(d);
-        OptionalInt b = SlotQueue.smallestBatch(residual, cycle, latency, m.slo());
-        if (b.isPresent()) {
-          batch[d] = b.getAsInt();
-          occupancy[d] = (int) Math.ceil(latency.seconds(b.getAsInt()) / cycle * OCCUPANCY_UNITS);
-        }
-      }
-    }
     return new Fit(true, "", dedicated.batch(), c, floor, ceil, residual, batch, occupancy);
   }
 

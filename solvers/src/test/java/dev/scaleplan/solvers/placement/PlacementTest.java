@@ -34,6 +34,30 @@ class PlacementTest {
     assertTrue(shared.gpusUsed() >= shared.lowerBound());
   }
 
+  /** The warm-started sweeps give the same slot batches as a cold search per model and cycle. */
+  @Test
+  void sweptSlotBatchesEqualColdSearches() {
+    PlacementProblem problem = PlacementProblem.of(ExampleModels.zipf(30, 3_000), ExampleModels.groups());
+    Candidates c = Candidates.of(problem);
+    int compared = 0;
+    for (int i = 0; i < c.models(); i++) {
+      for (int g = 0; g < c.groups(); g++) {
+        Candidates.Fit f = c.fit(i, g);
+        if (!f.eligible() || f.residualRate() == 0) {
+          continue;
+        }
+        BatchLatency latency = problem.models().get(i).latencyByGpuType().get(problem.groups().get(g).gpuType());
+        for (int d = 0; d < problem.cycleSeconds().size(); d++) {
+          var cold = dev.scaleplan.queueing.SlotQueue.smallestBatch(f.residualRate(), problem.cycleSeconds().get(d),
+              latency, problem.models().get(i).slo());
+          assertEquals(cold.orElse(0), f.slotBatch()[d], "model " + i + " group " + g + " cycle " + d);
+          compared += cold.isPresent() ? 1 : 0;
+        }
+      }
+    }
+    assertTrue(compared > 100, "compared " + compared);
+  }
+
   @Test
   void withoutSharingEachModelTakesCeilOfRateOverCapacity() {
     PlacementProblem problem = new PlacementProblem(List.of(model("a", 10, 500, 0.05), model("b", 10, 1, 0.05)),

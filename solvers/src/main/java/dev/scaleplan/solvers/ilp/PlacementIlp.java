@@ -103,12 +103,14 @@ public final class PlacementIlp {
     // Shared GPUs: y[g][k][j][d] for the k-th sharer of group g, on GPU j <= k.
     BoolVar[][][][] y = new BoolVar[groups][][][];
     BoolVar[][][] z = new BoolVar[groups][][];
+    BoolVar[][] usedBins = new BoolVar[groups][];
     for (int g = 0; g < groups; g++) {
       List<Integer> share = sharers.get(g);
       int bins = (int) Math.min(Math.min(share.size(), problem.groups().get(g).gpus()), binLimit(c, g, hint));
       y[g] = new BoolVar[share.size()][][];
       z[g] = new BoolVar[bins][cycles];
       BoolVar[] used = new BoolVar[bins];
+      usedBins[g] = used;
       LinearExprBuilder[][] fill = new LinearExprBuilder[bins][cycles];
       LinearExprBuilder[] memory = new LinearExprBuilder[bins];
       for (int j = 0; j < bins; j++) {
@@ -218,6 +220,7 @@ public final class PlacementIlp {
     model.minimize(objective);
     if (hint.status().placed()) {
       addHint(model, c, hint, x, s);
+      addBinHint(model, c, hint, sharers, y, z, usedBins);
     }
     CpSolver solver = new CpSolver();
     solver.getParameters().setMaxTimeInSeconds(options.timeLimitSeconds()).setRandomSeed(options.seed())
@@ -303,6 +306,69 @@ public final class PlacementIlp {
       floors += least == Long.MAX_VALUE ? 0 : least;
     }
     return Math.max(0, hint.gpusUsed() - floors);
+  }
+
+  /**
+   * The heuristic's shared GPUs as the search's starting point: in each group, ordered by their lowest-ranked model,
+   * so that GPU j's models all rank j or later, as the symmetry-breaking rows require.
+   */
+  private static void addBinHint(CpModel model, Candidates c, Placement hint, List<List<Integer>> sharers,
+      BoolVar[][][][] y, BoolVar[][][] z, BoolVar[][] used) {
+    PlacementProblem problem = c.problem();
+    java.util.Map<String, Integer> modelIndex = new java.util.HashMap<>();
+    for (int i = 0; i < c.models(); i++) {
+      modelIndex.put(problem.models().get(i).name(), i);
+    }
+    for (int g = 0; g < c.groups(); g++) {
+      String group = problem.groups().get(g).name();
+      List<Integer> share = sharers.get(g);
+      java.util.Map<Integer, Integer> rank = new java.util.HashMap<>();
+      for (int k = 0; k < share.size(); k++) {
+        rank.put(share.get(k), k);
+      }
+      List<int[]> bins = new ArrayList<>(); // {cycle, ranks...}
+      for (Placement.SharedGpu gpu : hint.sharedGpus()) {
+        if (!gpu.group().equals(group)) {
+          continue;
+        }
+        int[] bin = new int[gpu.slots().size() + 1];
+        bin[0] = problem.cycleSeconds().indexOf(gpu.cycleSeconds());
+        for (int t = 0; t < gpu.slots().size(); t++) {
+          Integer k = rank.get(modelIndex.get(gpu.slots().get(t).model()));
+          if (k == null || bin[0] < 0) {
+            return; // not in this model's space: leave the rest to the search
+          }
+          bin[t + 1] = k;
+        }
+        bins.add(bin);
+      }
+      bins.sort(java.util.Comparator.comparingInt(b -> java.util.Arrays.stream(b, 1, b.length).min().orElse(0)));
+      if (bins.size() > used[g].length) {
+        return;
+      }
+      for (int j = 0; j < used[g].length; j++) {
+        model.addHint(used[g][j], j < bins.size() ? 1 : 0);
+        for (int d = 0; d < z[g][j].length; d++) {
+          model.addHint(z[g][j][d], j < bins.size() && bins.get(j)[0] == d ? 1 : 0);
+        }
+      }
+      for (int k = 0; k < share.size(); k++) {
+        for (int j = 0; j < y[g][k].length; j++) {
+          for (int d = 0; d < y[g][k][j].length; d++) {
+            if (y[g][k][j][d] == null) {
+              continue;
+            }
+            boolean on = false;
+            if (j < bins.size() && bins.get(j)[0] == d) {
+              for (int t = 1; t < bins.get(j).length; t++) {
+                on |= bins.get(j)[t] == k;
+              }
+            }
+            model.addHint(y[g][k][j][d], on ? 1 : 0);
+          }
+        }
+      }
+    }
   }
 
   private static void addHint(CpModel model, Candidates c, Placement hint, BoolVar[][] x, BoolVar[][] s) {

@@ -17,8 +17,8 @@ import dev.scaleplan.api.Checks;
  *
  * <p>From Symphony (L. Chen, W. Deng, A. Canumalla, Y. Xin, D. Zhuo, M. Philipose, A. Krishnamurthy, "Symphony:
  * Optimized DNN Model Serving using Deferred Batch Scheduling", arXiv:2308.07470, 2023/2024; its "schedulable
- * window", the first of its two design points). Requests wait in deadline order. Let {@code D} be the earliest waiting deadline, {@code n} the number
- * waiting, {@code B = min(n, maxBatch)} and {@code l(b)} the batch latency. A batch of {@code b} can start no later
+ * window", the first of its two design points). Requests wait in deadline order. Let {@code D} be the earliest
+ * waiting deadline, {@code n} the number waiting, {@code B = min(n, maxBatch)} and {@code l(b)} the batch latency. A batch of {@code b} can start no later
  * than {@code D - l(b)} and still meet {@code D}; before {@code D - l(b + 1)} it could still take one more request
  * and meet {@code D}, so starting then wastes batching. The window of a batch of {@code b} is therefore
  * {@code [D - l(b + 1), D - l(b)]}, and with a GPU free at time {@code t}:

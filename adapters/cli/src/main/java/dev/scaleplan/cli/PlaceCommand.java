@@ -13,6 +13,9 @@ import dev.scaleplan.solvers.placement.ModelDemand;
 import dev.scaleplan.solvers.placement.Placement;
 import dev.scaleplan.solvers.placement.PlacementCheck;
 import dev.scaleplan.solvers.placement.PlacementProblem;
+import dev.scaleplan.solvers.swapping.ModelPlan;
+import dev.scaleplan.solvers.swapping.SwapPlan;
+import dev.scaleplan.solvers.swapping.SwapTier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +53,8 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  scaleplan place",
       "  scaleplan place --example zipf --count 50 --total-rate 5000 --solver ilp --json",
-      "  scaleplan place --models docs/examples/models.json --cluster docs/examples/cluster.json"
+      "  scaleplan place --models docs/examples/models.json --cluster docs/examples/cluster.json",
+      "  scaleplan place --total-rate 200 --cluster docs/examples/t4-cluster.json --swap-group t4 --interference 1.2"
     })
 final class PlaceCommand implements Callable<Integer> {
   enum Solver { greedy, ilp }
@@ -88,6 +92,26 @@ final class PlaceCommand implements Callable<Integer> {
       converter = FiniteDoubleConverter.class, description = "The ILP's time limit. Default: ${DEFAULT-VALUE} s.")
   double timeLimit;
 
+  @Option(names = "--swap-group", paramLabel = "NAME",
+      description = "Also plan a swapping tier (FaaSwap) on this group's GPUs: the coldest models leave the placement "
+          + "and are served first come first served on a node that keeps some resident and swaps the others in from "
+          + "host memory with pipelined loading; prints the fewest GPUs in all and the split.")
+  String swapGroup;
+
+  @Option(names = "--host-to-gpu", paramLabel = "GB/S", defaultValue = "12.2", converter = FiniteDoubleConverter.class,
+      description = "The swapping tier's host-to-GPU bandwidth per GPU, in GB/s. Default: ${DEFAULT-VALUE} (PCIe 3 "
+          + "x16 as Clockwork measured it: 102.3 MB in 8.372 ms).")
+  double hostToGpu;
+
+  @Option(names = "--interference", paramLabel = "F", defaultValue = "1.0", converter = FiniteDoubleConverter.class,
+      description = "The swapping tier's execution slowdown on a GPU that runs resident and swapped models, at least "
+          + "1; measure it on your hardware. Default: ${DEFAULT-VALUE} (none).")
+  double interference;
+
+  @Option(names = "--layers", paramLabel = "L", defaultValue = "50",
+      description = "Layers per model for the pipelined swap-in (equal layers). Default: ${DEFAULT-VALUE}.")
+  int layers;
+
   @Option(names = "--json", description = "Print one JSON object instead of tables.")
   boolean json;
 
@@ -119,11 +143,21 @@ final class PlaceCommand implements Callable<Integer> {
     Placement dedicated = noSharing ? chosen : GreedyPlacer.place(Candidates.of(problem.withSharing(false)));
     List<PlacementCheck.Prediction> predictions = PlacementCheck.predict(problem, chosen);
     boolean allMeet = chosen.status().placed() && predictions.stream().allMatch(PlacementCheck.Prediction::meets);
+    SwapTier.Result tier = null;
+    if (swapGroup != null) {
+      if (layers < 1 || layers > 100_000) {
+        throw new IllegalArgumentException("The --layers (" + layers + ") must be between 1 and 100,000.");
+      }
+      tier = SwapTier.plan(problem, new SwapTier.Options(swapGroup, hostToGpu * 1e9, interference, layers));
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(json(problem, chosen, greedy, dedicated, predictions, candidateSeconds, allMeet));
+      out.println(json(problem, chosen, greedy, dedicated, predictions, candidateSeconds, allMeet, tier));
     } else {
       print(out, problem, chosen, greedy, dedicated, predictions, candidateSeconds);
+      if (tier != null) {
+        printTier(out, tier);
+      }
     }
     out.flush();
     return allMeet ? 0 : 1;
@@ -174,8 +208,43 @@ final class PlaceCommand implements Callable<Integer> {
         Text.seconds(p.solveSeconds()));
   }
 
+  private void printTier(PrintWriter out, SwapTier.Result r) {
+    out.println();
+    if (!r.feasible()) {
+      out.println("Swapping tier on " + r.group() + ": no split of the models serves every one within its SLO.");
+      return;
+    }
+    if (r.swappedModels() == 0) {
+      out.println("Swapping tier on " + r.group() + ": it saves nothing here; the placement alone is best ("
+          + r.totalGpus() + " GPUs, heuristic).");
+      return;
+    }
+    SwapPlan plan = r.swapPlan();
+    out.printf(Locale.ROOT, "With a swapping tier on %s (FaaSwap; %s GB/s host-to-GPU, interference %s): %d GPUs in "
+            + "all, against %s with the placement alone (heuristic)%n", r.group(), Text.number(hostToGpu),
+        Text.number(interference), r.totalGpus(), r.placementOnlyGpus() >= 0 ? r.placementOnlyGpus() : "none");
+    long placed = r.placement() == null ? 0 : r.placement().gpusUsed();
+    out.printf(Locale.ROOT, "  the %d coldest models on %d GPU%s (%d resident, %d swapped in on demand), the other %d "
+            + "placed on %d GPU%s%n", r.swappedModels(), r.tierGpus(), r.tierGpus() == 1 ? "" : "s",
+        plan.count(ModelPlan.Mode.RESIDENT), plan.count(ModelPlan.Mode.SWAPPED), problem(r), placed,
+        placed == 1 ? "" : "s");
+    Text.Table t = new Text.Table("tier model", "rate/s", "GPU", "mode", "swap-in", "hit", "SLO", "predicted", "ok");
+    for (int i = 0; i < plan.models().size(); i++) {
+      ModelPlan m = plan.models().get(i);
+      t.row(m.name(), Text.number(r.tierModels().get(i).ratePerSecond()), Integer.toString(m.gpu()),
+          m.mode().name().toLowerCase(Locale.ROOT), Text.seconds(m.swapInSeconds()),
+          m.mode() == ModelPlan.Mode.SWAPPED ? Text.number(m.hitProbability()) : "-", m.slo().toString(),
+          Text.seconds(m.predictedSeconds()), m.meetsSlo() ? "yes" : "NO");
+    }
+    t.print(out);
+  }
+
+  private static int problem(SwapTier.Result r) {
+    return r.placementProblem() == null ? 0 : r.placementProblem().models().size();
+  }
+
   private static String json(PlacementProblem problem, Placement p, Placement greedy, Placement dedicated,
-      List<PlacementCheck.Prediction> predictions, double candidateSeconds, boolean allMeet) {
+      List<PlacementCheck.Prediction> predictions, double candidateSeconds, boolean allMeet, SwapTier.Result tier) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("feasible", allMeet);
     root.put("gpusUsed", p.status().placed() ? p.gpusUsed() : null);
@@ -225,6 +294,31 @@ final class PlaceCommand implements Callable<Integer> {
       shared.add(g);
     }
     root.put("sharedGpus", shared);
+    if (tier != null) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("group", tier.group());
+      t.put("feasible", tier.feasible());
+      t.put("totalGpus", tier.feasible() ? tier.totalGpus() : null);
+      t.put("placementOnlyGpus", tier.placementOnlyGpus() >= 0 ? tier.placementOnlyGpus() : null);
+      t.put("tierGpus", tier.tierGpus());
+      t.put("placedGpus", tier.placement() == null ? 0 : tier.placement().gpusUsed());
+      List<Map<String, Object>> tierModels = new ArrayList<>();
+      if (tier.swapPlan() != null) {
+        for (ModelPlan m : tier.swapPlan().models()) {
+          Map<String, Object> x = new LinkedHashMap<>();
+          x.put("name", m.name());
+          x.put("gpu", m.gpu());
+          x.put("mode", m.mode().name().toLowerCase(Locale.ROOT));
+          x.put("swapInSeconds", m.swapInSeconds());
+          x.put("hitProbability", m.hitProbability());
+          x.put("predictedSeconds", Text.jsonNumber(m.predictedSeconds()));
+          x.put("meetsSlo", m.meetsSlo());
+          tierModels.add(x);
+        }
+      }
+      t.put("models", tierModels);
+      root.put("swapping", t);
+    }
     root.put("candidateSeconds", candidateSeconds);
     root.put("solveSeconds", p.solveSeconds());
     try {

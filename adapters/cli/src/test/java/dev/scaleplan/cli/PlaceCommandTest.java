@@ -46,6 +46,41 @@ class PlaceCommandTest {
   }
 
   @Test
+  void aSwappingTierServesTheColdModelsOnFewerGpus() throws IOException {
+    // The README's worked example: 100 models at 200 req/s on 128 T4s.
+    PlanCommandTest.Result r = PlanCommandTest.run("place", "--total-rate", "200", "--cluster",
+        "../../docs/examples/t4-cluster.json", "--swap-group", "t4", "--interference", "1.2", "--json");
+    assertEquals(0, r.status(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    JsonNode s = j.get("swapping");
+    assertTrue(s.get("feasible").asBoolean());
+    assertEquals(j.get("greedyGpus").asLong(), s.get("placementOnlyGpus").asLong());
+    assertTrue(s.get("totalGpus").asLong() < s.get("placementOnlyGpus").asLong(), s.toString());
+    assertEquals(s.get("totalGpus").asLong(), s.get("tierGpus").asLong() + s.get("placedGpus").asLong());
+    assertTrue(s.get("models").size() > 0);
+    for (JsonNode m : s.get("models")) {
+      assertTrue(m.get("meetsSlo").asBoolean(), m.toString());
+    }
+    r = PlanCommandTest.run("place", "--total-rate", "200", "--cluster", "../../docs/examples/t4-cluster.json",
+        "--swap-group", "t4");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("With a swapping tier on t4") && r.out().contains("coldest models on"), r.out());
+  }
+
+  @Test
+  void aBadSwappingTierIsOneLineAndStatusTwo() {
+    PlanCommandTest.Result r = PlanCommandTest.run("place", "--swap-group", "h100");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("no GPU group 'h100'") && r.err().strip().lines().count() == 1, r.err());
+    r = PlanCommandTest.run("place", "--swap-group", "t4", "--interference", "0.5");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("interference factor (0.5)"), r.err());
+    r = PlanCommandTest.run("place", "--swap-group", "t4", "--host-to-gpu", "0");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("bandwidth"), r.err());
+  }
+
+  @Test
   void tooFewGpusIsAnAnswerWithStatusOne() {
     PlanCommandTest.Result r = PlanCommandTest.run("place", "--count", "5", "--total-rate", "1e7");
     assertEquals(1, r.status(), r.out() + r.err());

@@ -142,6 +142,26 @@ public final class Candidates {
     return new Candidates(problem, fits);
   }
 
+  /**
+   * The candidates of the sub-problem of the given models (indices into this problem's models, in the order given),
+   * on the same groups and cycles, without recomputing anything: a model's candidates do not depend on the other
+   * models (the sweeps only share their starting points).
+   */
+  public Candidates subset(int[] models) {
+    Objects.requireNonNull(models, "models");
+    List<ModelDemand> chosen = new java.util.ArrayList<>(models.length);
+    Fit[][] rows = new Fit[models.length][];
+    for (int k = 0; k < models.length; k++) {
+      if (models[k] < 0 || models[k] >= fits.length) {
+        throw new IllegalArgumentException("Model index " + models[k] + " is outside 0.." + (fits.length - 1) + ".");
+      }
+      chosen.add(problem.models().get(models[k]));
+      rows[k] = fits[models[k]];
+    }
+    return new Candidates(new PlacementProblem(chosen, problem.groups(), problem.cycleSeconds(), problem.sharing()),
+        rows);
+  }
+
   /** The problem. */
   public PlacementProblem problem() {
     return problem;

@@ -8,6 +8,7 @@ import dev.scaleplan.solvers.placement.GpuGroup;
 import dev.scaleplan.solvers.placement.GreedyPlacer;
 import dev.scaleplan.solvers.placement.Placement;
 import dev.scaleplan.solvers.placement.PlacementProblem;
+import dev.scaleplan.solvers.swapping.SwapTier;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,6 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       it, once per problem: every model's dedicated capacity and slot batches on every group and duty cycle.
  *   <li>{@code ilp50}: CP-SAT to optimum for 50 such models at 5,000 requests/s on 64 A100 GPUs (target: under 30 s),
  *       candidates precomputed; {@code greedy50} is the heuristic on the same candidates, the baseline in the run.
+ *   <li>{@code swapTier100}: the README's worked example, 100 models at 200 requests/s on 128 T4s with a swapping
+ *       tier ({@link SwapTier#plan}: candidates once, then a placement and a tier search for every split).
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -42,6 +45,7 @@ public class PlacementBenchmark {
   Candidates large;
   Candidates medium;
   PlacementProblem largeProblem;
+  PlacementProblem t4Problem;
 
   @Setup(Level.Trial)
   public void setup() {
@@ -51,6 +55,16 @@ public class PlacementBenchmark {
     large = Candidates.of(largeProblem);
     medium = Candidates.of(PlacementProblem.of(ExampleModels.zipf(50, 5_000),
         List.of(new GpuGroup("a100", "A100-80GB", 64, 80L << 30))));
+    t4Problem = PlacementProblem.of(ExampleModels.zipf(100, 200), List.of(new GpuGroup("t4", "T4", 128, 16L << 30)));
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Warmup(iterations = 2)
+  @Measurement(iterations = 5)
+  public SwapTier.Result swapTier100() {
+    return SwapTier.plan(t4Problem, new SwapTier.Options("t4", 102.3e6 / 8.372e-3, 1.2, 50));
   }
 
   @Benchmark

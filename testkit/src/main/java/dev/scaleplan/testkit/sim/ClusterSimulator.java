@@ -1,0 +1,651 @@
+package dev.scaleplan.testkit.sim;
+
+import dev.scaleplan.api.Checks;
+import dev.scaleplan.api.DispatchRule;
+import dev.scaleplan.api.Slo;
+import dev.scaleplan.solvers.batching.BatchDispatcher;
+import dev.scaleplan.testkit.trace.ArrivalStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A discrete-event simulator of a serving cluster for one model: requests arrive (any {@link ArrivalStream}), a
+ * router sends each to a ready instance at random in proportion to its peak throughput (the split the scaling plans
+ * assume), and each instance batches from its FIFO queue onto its servers by its dispatch rule (work-conserving,
+ * Triton's max queue delay, or Symphony's deadline-aware dispatcher). An {@link AutoscalingPolicy}, called every
+ * period, sets how many instances of each kind it wants; a new instance holds its GPUs from the decision and serves
+ * after its load time; a surplus instance drains (no new requests) and then leaves. Requests that find no ready
+ * instance wait in the router until one is ready (like Knative's activator).
+ *
+ * <p>Measures: every request's latency (arrival to completion) after the warm-up in an HdrHistogram (3 significant
+ * digits), SLO attainment (late or dropped requests are violations), GPU-seconds (from the decision to start an
+ * instance to its departure), scaling events, and a timeline per bucket. Random streams (routing, service noise) are
+ * seeded apart from the arrivals, so policies compared with the same seed and arrivals see the same randomness as
+ * far as their decisions allow.
+ *
+ * <p>The event loop keeps arrivals outside its heap and the heap in primitive arrays; nothing is allocated per
+ * request. One run is single-threaded; replications may run in parallel.
+ */
+public final class ClusterSimulator {
+  private static final int COMPLETE = 0;
+  private static final int TIMER = 1;
+  private static final int READY = 2;
+
+  private static final int LOADING = 0;
+  private static final int SERVING = 1;
+  private static final int DRAINING = 2;
+  private static final int GONE = 3;
+
+  /**
+   * How to simulate.
+   *
+   * @param slo the latency objective; its target sets violations and Symphony's deadlines
+   * @param warmupSeconds requests arriving before this are served but not measured
+   * @param policyPeriodSeconds how often the policy decides
+   * @param bucketSeconds the timeline's bucket width
+   * @param loadSeconds per catalog entry, the time from the decision to start an instance to its first request
+   * @param seed the seed of the routing and service-time streams
+   */
+  public record Options(Slo slo, double warmupSeconds, double policyPeriodSeconds, double bucketSeconds,
+      double[] loadSeconds, long seed) {
+    public Options {
+      Objects.requireNonNull(slo, "slo");
+      Checks.nonNegative("warm-up (s)", warmupSeconds);
+      Checks.positive("policy period (s)", policyPeriodSeconds);
+      Checks.positive("timeline bucket (s)", bucketSeconds);
+      Objects.requireNonNull(loadSeconds, "loadSeconds");
+      loadSeconds = loadSeconds.clone();
+      for (int i = 0; i < loadSeconds.length; i++) {
+        Checks.nonNegative("load time of catalog entry " + i + " (s)", loadSeconds[i]);
+      }
+    }
+  }
+
+  private final List<InstanceSpec> catalog;
+  private final Options options;
+  private final double slo;
+
+  // Instances, by index; arrays grow.
+  private int count;
+  private int[] spec = new int[8];
+  private int[] state = new int[8];
+  private double[] acquiredAt = new double[8];
+  private double[][] queue = new double[8][];
+  private int[] qHead = new int[8];
+  private int[] qSize = new int[8];
+  private int[] free = new int[8];
+  private double[][][] batch = new double[8][][];
+  private int[][] batchSize = new int[8][];
+  private double[] timerAt = new double[8];
+  private BatchDispatcher[] symphony = new BatchDispatcher[8];
+  private final double[][] latencyTable;
+
+  // The router.
+  private int[] routable = new int[8];
+  private double[] cumulative = new double[8];
+  private int routableCount;
+  private double[] held = new double[64];
+  private int heldHead;
+  private int heldSize;
+
+  // Events.
+  private final EventHeap heap = new EventHeap();
+  private final SplittableRandom routing;
+  private final SplittableRandom noise;
+  private double[] dispatchBuffer = new double[1];
+
+  // Measurements.
+  private final Histogram latencies = new Histogram(3);
+  private long measuredArrivals;
+  private long served;
+  private long violations;
+  private long dropBaseline = -1;
+  private double gpuSeconds;
+  private int gpusHeld;
+  private double gpusChangedAt;
+  private final List<ScalingEvent> events = new ArrayList<>();
+  private final Timeline timeline;
+  // The policy's window.
+  private final LogHistogram window = new LogHistogram();
+  private long windowArrivals;
+  private long windowCompletions;
+  private long windowViolations;
+  private long inService;
+  private long queuedTotal;
+  private long processedEvents;
+  private double endTime;
+
+  private ClusterSimulator(List<InstanceSpec> catalog, Options options) {
+    this.catalog = List.copyOf(catalog);
+    this.options = options;
+    this.slo = options.slo().targetSeconds();
+    this.routing = new SplittableRandom(options.seed());
+    this.noise = new SplittableRandom(options.seed() ^ 0x9E3779B97F4A7C15L);
+    this.latencyTable = new double[catalog.size()][];
+    for (int k = 0; k < catalog.size(); k++) {
+      InstanceSpec s = catalog.get(k);
+      latencyTable[k] = new double[s.maxBatch() + 1];
+      for (int b = 1; b <= s.maxBatch(); b++) {
+        latencyTable[k][b] = s.latency().seconds(b);
+      }
+      dispatchBuffer = dispatchBuffer.length < s.maxBatch() ? new double[s.maxBatch()] : dispatchBuffer;
+    }
+    this.timeline = new Timeline(options.bucketSeconds());
+  }
+
+  /**
+   * Runs the arrivals to the end and until every request has finished.
+   *
+   * @param catalog the instance kinds, at least one
+   * @param initial how many of each kind serve (already loaded) at time 0
+   * @param arrivals the requests; closed at the end
+   * @param policy the autoscaler ({@link AutoscalingPolicy#fixed()} for none)
+   */
+  public static SimResult run(List<InstanceSpec> catalog, int[] initial, ArrivalStream arrivals,
+      AutoscalingPolicy policy, Options options) {
+    Objects.requireNonNull(catalog, "catalog");
+    Objects.requireNonNull(initial, "initial");
+    Objects.requireNonNull(arrivals, "arrivals");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(options, "options");
+    if (catalog.isEmpty()) {
+      throw new IllegalArgumentException("The catalog of instance kinds must not be empty.");
+    }
+    if (initial.length != catalog.size() || options.loadSeconds().length != catalog.size()) {
+      throw new IllegalArgumentException("The initial counts (" + initial.length + ") and load times ("
+          + options.loadSeconds().length + ") must have one entry per catalog entry (" + catalog.size() + ").");
+    }
+    ClusterSimulator sim = new ClusterSimulator(catalog, options);
+    for (int k = 0; k < initial.length; k++) {
+      Checks.atLeast("initial instances of catalog entry " + k, initial[k], 0);
+      for (int j = 0; j < initial[k]; j++) {
+        sim.start(k, 0, true);
+      }
+    }
+    long wallStart = System.nanoTime();
+    try (arrivals) {
+      sim.loop(arrivals, policy);
+    }
+    return sim.result(policy.name(), (System.nanoTime() - wallStart) / 1e9);
+  }
+
+  private void loop(ArrivalStream arrivals, AutoscalingPolicy policy) {
+    double period = options.policyPeriodSeconds();
+    double nextArrival = arrivals.advance() ? arrivals.seconds() : Double.POSITIVE_INFINITY;
+    double nextTick = period;
+    double lastTick = 0;
+    double now = 0;
+    while (true) {
+      double tEvent = heap.size() > 0 ? heap.peekTime() : Double.POSITIVE_INFINITY;
+      boolean arrivalsDone = nextArrival == Double.POSITIVE_INFINITY;
+      if (arrivalsDone && tEvent == Double.POSITIVE_INFINITY && (heldSize == 0 || nextTick == Double.POSITIVE_INFINITY)) {
+        break;
+      }
+      if (tEvent <= nextArrival && tEvent <= nextTick) {
+        now = tEvent;
+        long payload = heap.peekPayload();
+        heap.pop();
+        handle(now, payload);
+      } else if (nextArrival <= nextTick) {
+        now = nextArrival;
+        arrive(now);
+        nextArrival = arrivals.advance() ? arrivals.seconds() : Double.POSITIVE_INFINITY;
+      } else {
+        now = nextTick;
+        tick(now, now - lastTick, policy);
+        lastTick = now;
+        boolean idle = nextArrival == Double.POSITIVE_INFINITY && queuedTotal == 0 && inService == 0
+            && heldSize == 0;
+        nextTick = idle ? Double.POSITIVE_INFINITY : now + period;
+      }
+      processedEvents++;
+    }
+    // Release everything at the end of the run.
+    for (int i = 0; i < count; i++) {
+      if (state[i] != GONE) {
+        leave(i, now);
+      }
+    }
+    timeline.gpus(now, gpusHeld, gpusChangedAt);
+    gpusChangedAt = now;
+    endTime = now;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Requests
+
+  private void arrive(double now) {
+    if (dropBaseline < 0 && now >= options.warmupSeconds()) {
+      dropBaseline = drops();
+    }
+    if (now >= options.warmupSeconds()) {
+      measuredArrivals++;
+    }
+    windowArrivals++;
+    timeline.arrival(now);
+    if (routableCount == 0) {
+      if (heldSize == held.length) {
+        held = grow(held, heldHead, heldSize);
+        heldHead = 0;
+      }
+      held[(heldHead + heldSize) & (held.length - 1)] = now;
+      heldSize++;
+      queuedTotal++;
+      return;
+    }
+    route(now, now);
+  }
+
+  /** Sends a request that arrived at {@code arrivedAt} to an instance at {@code now}. */
+  private void route(double now, double arrivedAt) {
+    int i;
+    if (routableCount == 1) {
+      i = routable[0];
+    } else {
+      double u = routing.nextDouble() * cumulative[routableCount - 1];
+      int lo = 0;
+      int hi = routableCount - 1;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (cumulative[mid] > u) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      i = routable[lo];
+    }
+    BatchDispatcher d = symphony[i];
+    if (d != null) {
+      d.onArrival(now, arrivedAt + slo);  // dispatch() syncs the queue count
+    } else {
+      enqueue(i, arrivedAt);
+    }
+    dispatch(i, now);
+  }
+
+  private void enqueue(int i, double arrivedAt) {
+    double[] q = queue[i];
+    if (qSize[i] == q.length) {
+      q = grow(q, qHead[i], qSize[i]);
+      queue[i] = q;
+      qHead[i] = 0;
+    }
+    q[(qHead[i] + qSize[i]) & (q.length - 1)] = arrivedAt;
+    qSize[i]++;
+    queuedTotal++;
+  }
+
+  private static double[] grow(double[] ring, int head, int size) {
+    double[] bigger = new double[ring.length * 2];
+    for (int k = 0; k < size; k++) {
+      bigger[k] = ring[(head + k) & (ring.length - 1)];
+    }
+    return bigger;
+  }
+
+  /** Starts batches on instance i's free servers as its rule allows. */
+  private void dispatch(int i, double now) {
+    InstanceSpec s = catalog.get(spec[i]);
+    BatchDispatcher d = symphony[i];
+    if (d != null) {
+      int b;
+      while ((b = d.poll(now, dispatchBuffer)) > 0) {
+        int server = findFreeServer(i);
+        double[] buf = batch[i][server];
+        for (int k = 0; k < b; k++) {
+          buf[k] = dispatchBuffer[k] - slo;
+        }
+        startBatch(i, server, b, now);
+      }
+      queuedTotal += d.queued() - qSize[i];
+      qSize[i] = d.queued();
+      double next = d.nextStartSeconds();
+      if (next != Double.POSITIVE_INFINITY && next > now) {
+        setTimer(i, next);
+      }
+      return;
+    }
+    DispatchRule rule = s.dispatch().rule();
+    int maxBatch = s.maxBatch();
+    while (free[i] > 0 && qSize[i] > 0) {
+      int n = Math.min(qSize[i], maxBatch);
+      if (n < maxBatch && rule instanceof DispatchRule.MaxQueueDelay mqd) {
+        double due = queue[i][qHead[i]] + mqd.seconds();
+        if (now < due) {
+          setTimer(i, due);
+          return;
+        }
+      }
+      int server = findFreeServer(i);
+      double[] q = queue[i];
+      double[] buf = batch[i][server];
+      int mask = q.length - 1;
+      for (int k = 0; k < n; k++) {
+        buf[k] = q[(qHead[i] + k) & mask];
+      }
+      qHead[i] = (qHead[i] + n) & mask;
+      qSize[i] -= n;
+      queuedTotal -= n;
+      startBatch(i, server, n, now);
+    }
+  }
+
+  private int findFreeServer(int i) {
+    int[] sizes = batchSize[i];
+    for (int k = 0; k < sizes.length; k++) {
+      if (sizes[k] == 0) {
+        return k;
+      }
+    }
+    throw new IllegalStateException("no free server on instance " + i);
+  }
+
+  private void startBatch(int i, int server, int n, double now) {
+    int k = spec[i];
+    double service = latencyTable[k][n];
+    if (catalog.get(k).service() == InstanceSpec.Service.EXPONENTIAL) {
+      service *= -Math.log(1 - noise.nextDouble());
+    }
+    batchSize[i][server] = n;
+    free[i]--;
+    inService += n;
+    heap.push(now + service, COMPLETE | (long) i << 2 | (long) server << 34);
+  }
+
+  /** Wakes instance i at {@code at}, unless a timer at or before it is pending (that one re-checks). */
+  private void setTimer(int i, double at) {
+    if (timerAt[i] <= at) {
+      return;
+    }
+    timerAt[i] = at;  // a later pending timer becomes stale and is ignored when it fires
+    heap.push(at, TIMER | (long) i << 2);
+  }
+
+  private void handle(double now, long payload) {
+    int kind = (int) (payload & 3);
+    int i = (int) ((payload >>> 2) & 0xffffffffL);
+    switch (kind) {
+      case COMPLETE -> complete(i, (int) (payload >>> 34), now);
+      case TIMER -> {
+        if (timerAt[i] == now) {
+          timerAt[i] = Double.POSITIVE_INFINITY;
+          if (state[i] == SERVING || state[i] == DRAINING) {
+            dispatch(i, now);
+          }
+        }
+      }
+      default -> becomeReady(i, now);
+    }
+  }
+
+  private void complete(int i, int server, double now) {
+    int n = batchSize[i][server];
+    double[] buf = batch[i][server];
+    double warmup = options.warmupSeconds();
+    for (int k = 0; k < n; k++) {
+      double arrivedAt = buf[k];
+      double latency = now - arrivedAt;
+      boolean late = latency > slo;
+      windowCompletions++;
+      window.record(latency);
+      if (late) {
+        windowViolations++;
+      }
+      timeline.completion(now, latency, late);
+      if (arrivedAt >= warmup) {
+        served++;
+        latencies.recordValue(Math.max(0, Math.round(latency * 1e9)));
+        if (late) {
+          violations++;
+        }
+      }
+    }
+    batchSize[i][server] = 0;
+    free[i]++;
+    inService -= n;
+    if (symphony[i] != null) {
+      symphony[i].onGpuFree(now);
+    }
+    dispatch(i, now);
+    if (state[i] == DRAINING && qSize[i] == 0 && free[i] == catalog.get(spec[i]).servers()) {
+      leave(i, now);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Instances
+
+  private void start(int k, double now, boolean alreadyLoaded) {
+    if (count == spec.length) {
+      int n = 2 * count;
+      spec = Arrays.copyOf(spec, n);
+      state = Arrays.copyOf(state, n);
+      acquiredAt = Arrays.copyOf(acquiredAt, n);
+      queue = Arrays.copyOf(queue, n);
+      qHead = Arrays.copyOf(qHead, n);
+      qSize = Arrays.copyOf(qSize, n);
+      free = Arrays.copyOf(free, n);
+      batch = Arrays.copyOf(batch, n);
+      batchSize = Arrays.copyOf(batchSize, n);
+      timerAt = Arrays.copyOf(timerAt, n);
+      symphony = Arrays.copyOf(symphony, n);
+      routable = Arrays.copyOf(routable, n);
+      cumulative = Arrays.copyOf(cumulative, n);
+    }
+    int i = count++;
+    InstanceSpec s = catalog.get(k);
+    spec[i] = k;
+    acquiredAt[i] = now;
+    queue[i] = new double[16];
+    free[i] = s.servers();
+    batch[i] = new double[s.servers()][s.maxBatch()];
+    batchSize[i] = new int[s.servers()];
+    timerAt[i] = Double.POSITIVE_INFINITY;
+    if (s.dispatch().symphony() != null) {
+      symphony[i] = BatchDispatcher.of(s.dispatch().symphony(), s.latency(), s.maxBatch(), s.servers(), 16);
+    }
+    changeGpus(now, s.gpus());
+    events.add(new ScalingEvent(now, ScalingEvent.Kind.START, k, i));
+    if (alreadyLoaded) {
+      state[i] = SERVING;
+      rebuildRouter();
+    } else {
+      state[i] = LOADING;
+      heap.push(now + options.loadSeconds()[k], READY | (long) i << 2);
+    }
+  }
+
+  private void becomeReady(int i, double now) {
+    if (state[i] != LOADING) {
+      return;  // cancelled while loading
+    }
+    state[i] = SERVING;
+    events.add(new ScalingEvent(now, ScalingEvent.Kind.READY, spec[i], i));
+    rebuildRouter();
+    while (heldSize > 0) {
+      double arrivedAt = held[heldHead];
+      heldHead = (heldHead + 1) & (held.length - 1);
+      heldSize--;
+      queuedTotal--;
+      route(now, arrivedAt);
+    }
+  }
+
+  private void drain(int i, double now) {
+    state[i] = DRAINING;
+    events.add(new ScalingEvent(now, ScalingEvent.Kind.DRAIN, spec[i], i));
+    rebuildRouter();
+    if (qSize[i] == 0 && free[i] == catalog.get(spec[i]).servers()) {
+      leave(i, now);
+    }
+  }
+
+  private void leave(int i, double now) {
+    state[i] = GONE;
+    changeGpus(now, -catalog.get(spec[i]).gpus());
+    gpuSeconds += (now - acquiredAt[i]) * catalog.get(spec[i]).gpus();
+    events.add(new ScalingEvent(now, ScalingEvent.Kind.STOP, spec[i], i));
+    queue[i] = null;
+    batch[i] = null;
+    rebuildRouter();
+  }
+
+  private void changeGpus(double now, int delta) {
+    timeline.gpus(now, gpusHeld, gpusChangedAt);
+    gpusChangedAt = now;
+    gpusHeld += delta;
+  }
+
+  private void rebuildRouter() {
+    routableCount = 0;
+    double sum = 0;
+    for (int i = 0; i < count; i++) {
+      if (state[i] == SERVING) {
+        sum += catalog.get(spec[i]).peakThroughput();
+        routable[routableCount] = i;
+        cumulative[routableCount] = sum;
+        routableCount++;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The policy
+
+  private void tick(double now, double period, AutoscalingPolicy policy) {
+    int kinds = catalog.size();
+    int[] ready = new int[kinds];
+    int[] loading = new int[kinds];
+    for (int i = 0; i < count; i++) {
+      if (state[i] == SERVING) {
+        ready[spec[i]]++;
+      } else if (state[i] == LOADING) {
+        loading[spec[i]]++;
+      }
+    }
+    Observation o = new Observation(now, period, windowArrivals, windowCompletions, windowViolations,
+        window.percentile(50), window.percentile(99), queuedTotal, inService, ready, loading, catalog, slo);
+    window.clear();
+    windowArrivals = 0;
+    windowCompletions = 0;
+    windowViolations = 0;
+    timeline.instances(now, o.readyTotal(), o.provisionedTotal());
+    int[] want = policy.decide(o);
+    if (want == null || want.length != kinds) {
+      throw new IllegalStateException("Policy '" + policy.name() + "' answered " + (want == null ? "null"
+          : want.length + " counts") + "; it must answer one count per catalog entry (" + kinds + ").");
+    }
+    for (int k = 0; k < kinds; k++) {
+      if (want[k] < 0) {
+        throw new IllegalStateException("Policy '" + policy.name() + "' wants " + want[k] + " instances of "
+            + "catalog entry " + k + "; counts must be at least 0.");
+      }
+      int have = ready[k] + loading[k];
+      for (; have < want[k]; have++) {
+        start(k, now, false);
+      }
+      // Cancel the newest loading instances first, then drain the least busy serving ones.
+      for (int i = count - 1; i >= 0 && have > want[k]; i--) {
+        if (spec[i] == k && state[i] == LOADING) {
+          leave(i, now);
+          have--;
+        }
+      }
+      while (have > want[k]) {
+        int best = -1;
+        for (int i = 0; i < count; i++) {
+          if (spec[i] == k && state[i] == SERVING
+              && (best < 0 || qSize[i] + busy(i) < qSize[best] + busy(best))) {
+            best = i;
+          }
+        }
+        drain(best, now);
+        have--;
+      }
+    }
+  }
+
+  private int busy(int i) {
+    return catalog.get(spec[i]).servers() - free[i];
+  }
+
+  private long drops() {
+    long d = 0;
+    for (int i = 0; i < count; i++) {
+      if (symphony[i] != null) {
+        d += symphony[i].dropped() + symphony[i].earlyDropped();
+      }
+    }
+    return d;
+  }
+
+  private SimResult result(String policy, double wallSeconds) {
+    long dropped = drops() - Math.max(0, dropBaseline);
+    return new SimResult(policy, options.slo(), measuredArrivals, served, dropped, violations + dropped, latencies,
+        gpuSeconds, List.copyOf(events), timeline.snapshot(), endTime, wallSeconds, processedEvents);
+  }
+
+  /** A binary min-heap of (time, payload) in primitive arrays. */
+  static final class EventHeap {
+    private double[] times = new double[64];
+    private long[] payloads = new long[64];
+    private int size;
+
+    int size() {
+      return size;
+    }
+
+    double peekTime() {
+      return times[0];
+    }
+
+    long peekPayload() {
+      return payloads[0];
+    }
+
+    void push(double t, long p) {
+      if (size == times.length) {
+        times = Arrays.copyOf(times, 2 * size);
+        payloads = Arrays.copyOf(payloads, 2 * size);
+      }
+      int k = size++;
+      while (k > 0) {
+        int parent = (k - 1) >>> 1;
+        if (times[parent] <= t) {
+          break;
+        }
+        times[k] = times[parent];
+        payloads[k] = payloads[parent];
+        k = parent;
+      }
+      times[k] = t;
+      payloads[k] = p;
+    }
+
+    void pop() {
+      double t = times[--size];
+      long p = payloads[size];
+      int k = 0;
+      int half = size >>> 1;
+      while (k < half) {
+        int child = 2 * k + 1;
+        if (child + 1 < size && times[child + 1] < times[child]) {
+          child++;
+        }
+        if (t <= times[child]) {
+          break;
+        }
+        times[k] = times[child];
+        payloads[k] = payloads[child];
+        k = child;
+      }
+      times[k] = t;
+      payloads[k] = p;
+    }
+  }
+}

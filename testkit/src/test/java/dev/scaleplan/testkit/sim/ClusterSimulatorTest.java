@@ -1,0 +1,173 @@
+package dev.scaleplan.testkit.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.scaleplan.api.BatchLatency;
+import dev.scaleplan.api.InstanceConfig;
+import dev.scaleplan.api.Slo;
+import dev.scaleplan.queueing.BatchQueue;
+import dev.scaleplan.queueing.MMc;
+import dev.scaleplan.queueing.QueueMetrics;
+import dev.scaleplan.testkit.trace.ArrivalStream;
+import dev.scaleplan.testkit.trace.Arrivals;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class ClusterSimulatorTest {
+  /** ResNet-50 on an A100 (NVIDIA DeepLearningExamples Triton table, ms at batch 1..128). */
+  static final BatchLatency RESNET50 = BatchLatency.tabulated(new int[] {1, 2, 4, 8, 16, 32, 64, 128},
+      new double[] {2.128e-3, 2.194e-3, 2.759e-3, 3.895e-3, 5.793e-3, 11.193e-3, 25.244e-3, 48.086e-3});
+
+  /** Two-sided t quantile at 99.9% for 9 degrees of freedom (10 replications): 4.781 (standard tables). */
+  static final double T_999_9 = 4.781;
+
+  @Test
+  void mmcPercentilesFallInsideTheReplicationInterval() {
+    // M/M/8 at load 0.9: λ = 7.2/s, mean service 1 s. Exact figures from the queueing module (Erlang C).
+    QueueMetrics exact = MMc.of(7.2, 8, 1.0).metrics();
+    InstanceSpec mm8 = new InstanceSpec("M/M/8", BatchLatency.affine(1.0, 0), 8, 1,
+        InstanceSpec.Dispatch.workConserving(), 8, InstanceSpec.Service.EXPONENTIAL);
+    List<SimResult> reps = replications(mm8, 7.2, 40_000, 10);
+    check("mean response", exact.meanResponse().value(), reps, SimResult::meanSeconds);
+    for (double p : new double[] {50, 95, 99}) {
+      check("p" + p, exact.responsePercentile(p).value(), reps, r -> r.percentileSeconds(p));
+    }
+  }
+
+  @Test
+  void batchingMatchesTheDepartureChain() {
+    // One A100 serving ResNet-50 with batches up to 32 at 2,000/s (70% of 32 / l(32) = 2,859/s); the queueing
+    // module's departure chain gives the exact means and percentiles.
+    QueueMetrics exact = BatchQueue.of(2000, InstanceConfig.of(1, 32, RESNET50)).metrics();
+    InstanceSpec a100 = InstanceSpec.of("A100", RESNET50, 32);
+    List<SimResult> reps = replications(a100, 2000, 100, 10);
+    check("mean response", exact.meanResponse().value(), reps, SimResult::meanSeconds);
+    for (double p : new double[] {50, 99}) {
+      check("p" + p, exact.responsePercentile(p).value(), reps, r -> r.percentileSeconds(p));
+    }
+  }
+
+  /** {@code n} replications of {@code seconds} of Poisson arrivals (the first 10% not measured). */
+  static List<SimResult> replications(InstanceSpec spec, double rate, double seconds, int n) {
+    return IntStream.range(0, n).parallel().mapToObj(k -> ClusterSimulator.run(List.of(spec), new int[] {1},
+        Arrivals.poisson(rate, seconds, 1000 + k), AutoscalingPolicy.fixed(),
+        new ClusterSimulator.Options(Slo.of(99, 1e9), seconds / 10, 1e6, seconds, new double[] {0}, 77 + k)))
+        .toList();
+  }
+
+  /** The exact value must lie in the 99.9% t-interval of the replications' estimates. */
+  static void check(String what, double exact, List<SimResult> reps, ToDoubleFunction<SimResult> f) {
+    double[] x = reps.stream().mapToDouble(f).toArray();
+    double mean = java.util.Arrays.stream(x).average().orElseThrow();
+    double var = java.util.Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / (x.length - 1);
+    double half = T_999_9 * Math.sqrt(var / x.length);
+    // HdrHistogram keeps 3 significant digits: allow its 0.1% too.
+    assertTrue(Math.abs(mean - exact) <= half + 1e-3 * exact, what + ": simulated " + mean + " +- " + half
+        + ", exact " + exact);
+  }
+
+  @Test
+  void scalingTakesItsLoadTimeAndGpuSecondsAreExact() {
+    // Two requests/s on one instance; the policy wants 2 instances from its first decision at t = 1 s; loading takes
+    // 5 s, so the second serves from 6 s. Arrivals end at 10 s; GPU-seconds: instance 0 from 0 to the end, instance
+    // 1 from 1 to the end.
+    ArrivalStream arrivals = Arrivals.poisson(2, 10, 3);
+    AutoscalingPolicy two = policy("two", o -> new int[] {2});
+    SimResult r = ClusterSimulator.run(List.of(InstanceSpec.of("A100", RESNET50, 8)), new int[] {1}, arrivals, two,
+        new ClusterSimulator.Options(Slo.of(99, 0.05), 0, 1, 1, new double[] {5}, 1));
+    List<ScalingEvent> e = r.events();
+    assertEquals(new ScalingEvent(0, ScalingEvent.Kind.START, 0, 0), e.get(0));
+    assertEquals(new ScalingEvent(1, ScalingEvent.Kind.START, 0, 1), e.get(1));
+    assertEquals(new ScalingEvent(6, ScalingEvent.Kind.READY, 0, 1), e.get(2));
+    double end = r.simulatedSeconds();
+    assertEquals(end + (end - 1), r.gpuSeconds(), 1e-9);
+    assertEquals(r.gpuSeconds(), java.util.Arrays.stream(r.timeline().gpuSeconds()).sum(), 1e-9);
+    assertEquals(1, r.scaleUps());
+    assertEquals(r.requests(), r.served());
+    assertEquals(1.0, r.attainment());
+  }
+
+  @Test
+  void requestsWithNoInstanceWaitForTheFirstOne() {
+    // No instance at the start; at the first decision (1 s) the policy asks for one, which loads in 2 s. Every
+    // request arriving before 3 s waits until then: its latency is 3 - arrival + l(batch).
+    double[] times = {0.25, 0.5, 2.0, 4.0};
+    ArrivalStream arrivals = fromTimes(times);
+    SimResult r = ClusterSimulator.run(List.of(InstanceSpec.of("A100", RESNET50, 8)), new int[] {0}, arrivals,
+        policy("one", o -> new int[] {1}), new ClusterSimulator.Options(Slo.of(50, 1.0), 0, 1, 1, new double[] {2},
+            1));
+    // At 3 s the three held requests are routed one by one: the first starts alone (l(1) = 2.128 ms), the next two
+    // queue behind it and start together at 3.002128 s (l(2) = 2.194 ms), finishing at 3.004322 s; the last request
+    // arrives at 4 s to an idle instance. Latencies: 2.752128, 2.504322, 1.004322 and 0.002128 s.
+    assertEquals(4, r.served());
+    assertEquals(2.752128, r.percentileSeconds(100), 2.752128e-3);  // HdrHistogram: 3 significant digits
+    assertEquals(1.004322, r.percentileSeconds(50), 1.004322e-3);
+    assertEquals(0.002128, r.percentileSeconds(0), 0.002128e-3);
+    assertEquals(0.25, r.attainment());  // only the request at 4 s finishes within 1 s
+  }
+
+  @Test
+  void aDrainedInstanceLeavesWhenEmpty() {
+    // Two instances; the policy wants none from its first decision at 1 s: both drain and leave once empty. The
+    // request of 0.999 s runs until 0.999 + l(1) = 1.001128 s, so its instance leaves then and the other at 1 s.
+    SimResult r = ClusterSimulator.run(List.of(InstanceSpec.of("A100", RESNET50, 8)), new int[] {2},
+        fromTimes(new double[] {0.1, 0.2, 0.999}), policy("none", o -> new int[] {0}),
+        new ClusterSimulator.Options(Slo.of(99, 1), 0, 1, 1, new double[] {1}, 1));
+    assertEquals(3, r.served());
+    assertEquals(1 + 1.001128, r.gpuSeconds(), 1e-9);
+    assertEquals(2, r.events().stream().filter(e -> e.kind() == ScalingEvent.Kind.STOP).count());
+  }
+
+  @Test
+  void badInputNamesTheValue() {
+    InstanceSpec a = InstanceSpec.of("A100", RESNET50, 8);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> InstanceSpec.of("big", RESNET50, 256));
+    assertTrue(e.getMessage().contains("max batch of instance 'big' (256)"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new ClusterSimulator.Options(Slo.of(99, 1), -1, 1, 1,
+        new double[] {0}, 1));
+    assertTrue(e.getMessage().contains("warm-up"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ClusterSimulator.run(List.of(a), new int[] {1, 1},
+        Arrivals.poisson(1, 1, 1), AutoscalingPolicy.fixed(),
+        new ClusterSimulator.Options(Slo.of(99, 1), 0, 1, 1, new double[] {0}, 1)));
+    assertTrue(e.getMessage().contains("one entry per catalog entry"), e.getMessage());
+    IllegalStateException s = assertThrows(IllegalStateException.class, () -> ClusterSimulator.run(List.of(a),
+        new int[] {1}, Arrivals.poisson(1, 5, 1), policy("bad", o -> new int[] {-1}),
+        new ClusterSimulator.Options(Slo.of(99, 1), 0, 1, 1, new double[] {0}, 1)));
+    assertTrue(s.getMessage().contains("Policy 'bad' wants -1"), s.getMessage());
+  }
+
+  static AutoscalingPolicy policy(String name, java.util.function.Function<Observation, int[]> f) {
+    return new AutoscalingPolicy() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public int[] decide(Observation o) {
+        return f.apply(o);
+      }
+    };
+  }
+
+  static ArrivalStream fromTimes(double[] times) {
+    return new ArrivalStream() {
+      int at = -1;
+
+      @Override
+      public boolean advance() {
+        return ++at < times.length;
+      }
+
+      @Override
+      public double seconds() {
+        return times[at];
+      }
+    };
+  }
+}

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scaleplan.api.BatchLatency;
+import dev.scaleplan.api.DispatchRule;
 import dev.scaleplan.api.InstanceConfig;
 import dev.scaleplan.api.Slo;
 import dev.scaleplan.queueing.BatchQueue;
 import dev.scaleplan.queueing.MMc;
 import dev.scaleplan.queueing.QueueMetrics;
+import dev.scaleplan.solvers.batching.BatchDispatcher;
+import dev.scaleplan.solvers.batching.DispatchComparison;
 import dev.scaleplan.testkit.trace.ArrivalStream;
 import dev.scaleplan.testkit.trace.Arrivals;
 import java.util.List;
@@ -49,6 +52,49 @@ class ClusterSimulatorTest {
     for (double p : new double[] {50, 99}) {
       check("p" + p, exact.responsePercentile(p).value(), reps, r -> r.percentileSeconds(p));
     }
+  }
+
+  @Test
+  void symphonyDispatchAgreesWithTheDispatchersOwnDriverRequestForRequest() {
+    // The same arrivals through the simulator and through solvers' DispatchComparison (an independent event loop
+    // over the same BatchDispatcher): the requests served within their deadline must agree exactly, for every rule,
+    // on one and on two servers, below and above saturation.
+    for (BatchDispatcher.Rule rule : BatchDispatcher.Rule.values()) {
+      for (int servers : new int[] {1, 2}) {
+        for (double rate : new double[] {2000, 2800 * servers}) {
+          double[] times = DispatchComparison.poissonArrivals(rate, 20_000, 5);
+          InstanceSpec spec = new InstanceSpec("A100", RESNET50, servers, 32, InstanceSpec.Dispatch.symphony(rule),
+              servers, InstanceSpec.Service.DETERMINISTIC);
+          SimResult r = ClusterSimulator.run(List.of(spec), new int[] {1}, fromTimes(times),
+              AutoscalingPolicy.fixed(), new ClusterSimulator.Options(Slo.of(99, 0.015), 0, 1e9, 1,
+                  new double[] {0}, 1));
+          DispatchComparison.PolicyResult reference = DispatchComparison.simulate(
+              BatchDispatcher.of(rule, RESNET50, 32, servers, 16), times, 0.015);
+          long within = r.served() + r.dropped() - r.violations();
+          assertEquals(reference.withinDeadline(), within, rule + ", " + servers + " servers, " + rate + "/s");
+          assertEquals(20_000, r.served() + r.dropped(), rule + ": every request served or dropped");
+        }
+      }
+    }
+  }
+
+  @Test
+  void maxQueueDelayAgreesWithTheQueueingModulesSimulator() {
+    // Triton's rule (B = 32, 4 ms) at 1,500/s: the queueing module's own simulator (QueueSimulator, independent code)
+    // gives a mean response and p99 with 99.9% intervals; ours must fall inside them, widened by our own interval.
+    QueueMetrics reference = BatchQueue.of(1500, InstanceConfig.of(1, 32, RESNET50)
+        .withDispatch(DispatchRule.maxQueueDelay(0.004))).metrics();
+    InstanceSpec spec = InstanceSpec.of("A100", RESNET50, 32).withDispatch(InstanceSpec.Dispatch.maxQueueDelay(0.004));
+    List<SimResult> reps = replications(spec, 1500, 100, 10);
+    double[] x = reps.stream().mapToDouble(SimResult::meanSeconds).toArray();
+    double mean = java.util.Arrays.stream(x).average().orElseThrow();
+    double sd = Math.sqrt(java.util.Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / (x.length - 1));
+    double ours = T_999_9 * sd / Math.sqrt(x.length);
+    double theirs = reference.meanResponse().upper() - reference.meanResponse().value();
+    assertTrue(Math.abs(mean - reference.meanResponse().value()) <= ours + theirs,
+        "mean response: ours " + mean + " +- " + ours + ", theirs " + reference.meanResponse());
+    // Every batch waits at most 4 ms for company: no request waits longer than 4 ms plus one batch ahead of it.
+    assertTrue(reps.get(0).percentileSeconds(100) <= 0.004 + 2 * RESNET50.seconds(32) + 1e-4);
   }
 
   /** {@code n} replications of {@code seconds} of Poisson arrivals (the first 10% not measured). */

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Autoscaling policies for GPU model-inference serving: queueing delays, capacity under an SLO, "
         + "latency profiles.",
-    subcommands = {PlanCommand.class, LoadCommand.class, OffloadCommand.class, PlaceCommand.class, QueueCommand.class, ProfileCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PlanCommand.class, LoadCommand.class, OffloadCommand.class, PlaceCommand.class, SimulateCommand.class, QueueCommand.class, ProfileCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -141,6 +141,90 @@ public final class Arrivals {
     };
   }
 
+  /**
+   * {@code source} at {@code factor} times its rate over the same duration: its requests are counted in bins of
+   * {@code binSeconds}, each bin's count is multiplied by the factor (rounded at random to a whole number with the
+   * right mean) and that many arrivals are placed uniformly at random in the bin, as a Poisson process given its count
+   * would place them. The burst shape survives down to the bin width; keys and tokens do not (they are not carried).
+   * The whole source is read first (8 bytes per bin).
+   */
+  public static ArrivalStream amplified(ArrivalStream source, double factor, double binSeconds, long seed) {
+    Objects.requireNonNull(source, "source");
+    Checks.positive("rate factor", factor);
+    Checks.positive("bin width (s)", binSeconds);
+    long[] counts = new long[1024];
+    int bins = 0;
+    try (source) {
+      while (source.advance()) {
+        double b = Math.floor(source.seconds() / binSeconds);
+        if (b >= Integer.MAX_VALUE - 8) {
+          throw new IllegalArgumentException("The trace is too long (" + source.seconds() + " s) for bins of "
+              + binSeconds + " s.");
+        }
+        int bin = (int) b;
+        if (bin >= counts.length) {
+          counts = java.util.Arrays.copyOf(counts, Math.max(bin + 1, 2 * counts.length));
+        }
+        counts[bin]++;
+        bins = Math.max(bins, bin + 1);
+      }
+    }
+    long[] finalCounts = java.util.Arrays.copyOf(counts, bins);
+    return new AmplifiedStream(finalCounts, factor, binSeconds, seed);
+  }
+
+  private static final class AmplifiedStream implements ArrivalStream {
+    private final long[] counts;
+    private final double factor;
+    private final double width;
+    private final SplittableRandom random;
+    private int bin = -1;
+    private double[] times = new double[16];
+    private int size;
+    private int at;
+
+    AmplifiedStream(long[] counts, double factor, double width, long seed) {
+      this.counts = counts;
+      this.factor = factor;
+      this.width = width;
+      this.random = new SplittableRandom(seed);
+    }
+
+    @Override
+    public boolean advance() {
+      at++;
+      while (at >= size) {
+        if (++bin >= counts.length) {
+          return false;
+        }
+        double mean = counts[bin] * factor;
+        long n = (long) Math.floor(mean);
+        if (random.nextDouble() < mean - n) {
+          n++;
+        }
+        if (n > Integer.MAX_VALUE - 8) {
+          throw new IllegalArgumentException("Bin " + bin + " would hold " + n + " arrivals; lower the factor.");
+        }
+        if (times.length < n) {
+          times = new double[(int) Math.max(n, 2L * times.length)];
+        }
+        size = (int) n;
+        double start = bin * width;
+        for (int k = 0; k < size; k++) {
+          times[k] = start + random.nextDouble() * width;
+        }
+        java.util.Arrays.sort(times, 0, size);
+        at = 0;
+      }
+      return true;
+    }
+
+    @Override
+    public double seconds() {
+      return times[at];
+    }
+  }
+
   private static void checkDuration(double durationSeconds) {
     Checks.positive("duration (s)", durationSeconds);  // finite and above 0
   }

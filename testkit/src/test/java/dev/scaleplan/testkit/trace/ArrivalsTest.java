@@ -73,6 +73,32 @@ class ArrivalsTest {
   }
 
   @Test
+  void amplifiedKeepsTheDurationAndTheBurstShape() {
+    // The code trace at 100 times its rate in 1 s bins: each bin holds 100 times the trace's count (rounding at
+    // random adds at most one per bin), the duration stays 3,436 s, and the per-second dispersion stays far above
+    // Poisson's (the trace's counts per second have a CV of 2.27 per shared/data/azure_llm_2023/STATS.txt).
+    double[] original = ExampleTraces.open("azure-llm-code").times();
+    double[] amplified = Arrivals.amplified(ExampleTraces.open("azure-llm-code"), 100, 1, 4).times();
+    assertEquals(100.0 * original.length, amplified.length, 3437);
+    assertEquals(original[original.length - 1], amplified[amplified.length - 1], 1.0);
+    long[] a = new long[3437];
+    long[] o = new long[3437];
+    for (double t : amplified) {
+      a[(int) t]++;
+    }
+    for (double t : original) {
+      o[(int) t]++;
+    }
+    for (int b = 0; b < a.length; b++) {
+      assertTrue(Math.abs(a[b] - 100 * o[b]) <= 1, "bin " + b + ": " + a[b] + " vs 100 x " + o[b]);
+    }
+    for (int i = 1; i < amplified.length; i++) {
+      assertTrue(amplified[i] >= amplified[i - 1]);
+    }
+    assertMessage("rate factor", () -> Arrivals.amplified(Arrivals.poisson(1, 1, 1), 0, 1, 1));
+  }
+
+  @Test
   void badInputNamesTheValue() {
     assertMessage("rate (requests/s)", () -> Arrivals.poisson(-1, 10, 1));
     assertMessage("rate (requests/s)", () -> Arrivals.poisson(Double.NaN, 10, 1));

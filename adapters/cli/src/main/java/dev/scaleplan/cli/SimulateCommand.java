@@ -1,0 +1,380 @@
+package dev.scaleplan.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.scaleplan.api.BatchLatency;
+import dev.scaleplan.api.Slo;
+import dev.scaleplan.profiler.ExampleProfiles;
+import dev.scaleplan.profiler.LatencyCurve;
+import dev.scaleplan.profiler.LatencyProfile;
+import dev.scaleplan.profiler.Phase;
+import dev.scaleplan.profiler.ProfileKey;
+import dev.scaleplan.testkit.policy.CapacityPolicy;
+import dev.scaleplan.testkit.policy.KnativeKpa;
+import dev.scaleplan.testkit.policy.KubernetesHpa;
+import dev.scaleplan.testkit.policy.RayServe;
+import dev.scaleplan.testkit.report.SvgLineChart;
+import dev.scaleplan.testkit.sim.AutoscalingPolicy;
+import dev.scaleplan.testkit.sim.ClusterSimulator;
+import dev.scaleplan.testkit.sim.InstanceSpec;
+import dev.scaleplan.testkit.sim.SimResult;
+import dev.scaleplan.testkit.trace.ArrivalStream;
+import dev.scaleplan.testkit.trace.Arrivals;
+import dev.scaleplan.testkit.trace.ExampleTraces;
+import dev.scaleplan.testkit.trace.TraceFormatException;
+import dev.scaleplan.testkit.trace.Traces;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code scaleplan simulate}: autoscaling policies on the same trace, in the cluster simulator. */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Replays a trace through a simulated serving cluster under each autoscaling policy and compares latency, SLO "
+          + "attainment and GPU-seconds. Every policy sees the same arrivals and the same random streams. Instances "
+          + "batch by the embedded ResNet-50 profile on one GPU type; the trace gives the arrival times (scaled by "
+          + "--rate-scale), not the work per request.",
+      "",
+      "Policies: fixed (the initial instances), k8s-hpa, knative-kpa, ray-serve (each by its documented default "
+          + "rule, with a target of one max batch of requests per instance), scaleplan-capacity (ours: instances "
+          + "from the queueing model's capacity under the SLO).",
+      "",
+      "Exit status: 0 when the runs finished, 2 on bad input."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  scaleplan simulate",
+      "  scaleplan simulate --example azure-llm-conv --rate-scale 200 --out results/",
+      "  scaleplan simulate --trace my.csv.gz --format timestamps --policies fixed,scaleplan-capacity --json"
+    })
+final class SimulateCommand implements Callable<Integer> {
+  static final List<String> POLICIES = List.of("fixed", "k8s-hpa", "knative-kpa", "ray-serve", "scaleplan-capacity");
+  static final List<String> EXAMPLES = List.of("azure-llm-code", "azure-llm-conv", "bursty", "poisson");
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--trace", paramLabel = "FILE", description = "A trace file (plain or gzip); needs --format.")
+  Path trace;
+
+  @Option(names = "--format", paramLabel = "NAME",
+      description = "The trace's format: azure-llm, azure-functions-2021, azure-functions-2019, timestamps.")
+  String format;
+
+  @Option(names = "--example", paramLabel = "NAME", defaultValue = "azure-llm-code",
+      description = "An embedded trace: azure-llm-code (default; bursty), azure-llm-conv (near Poisson), or "
+          + "synthetic bursty (MMPP) or poisson, one hour at 2.5 requests/s before scaling.")
+  String example;
+
+  @Option(names = "--rate-scale", paramLabel = "X", defaultValue = "300", converter = FiniteDoubleConverter.class,
+      description = "Multiply the trace's rate by X over the same duration, keeping its shape per second (the Azure "
+          + "traces carry about 2.6 and 5.5 requests/s). Default: ${DEFAULT-VALUE}.")
+  double rateScale;
+
+  @Option(names = "--speed-up", paramLabel = "X", defaultValue = "1", converter = FiniteDoubleConverter.class,
+      description = "Replay the trace X times as fast (time divided by X), after --rate-scale. "
+          + "Default: ${DEFAULT-VALUE}.")
+  double speedUp;
+
+  @Option(names = "--policies", paramLabel = "LIST", split = ",",
+      defaultValue = "fixed,k8s-hpa,knative-kpa,ray-serve,scaleplan-capacity",
+      description = "Comma-separated policies. Default: all.")
+  List<String> policies;
+
+  @Option(names = "--gpu-type", paramLabel = "TYPE", defaultValue = "A100-80GB",
+      description = "GPU type of the embedded ResNet-50 profile: A100-80GB, V100-32GB, T4, A40. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String gpuType;
+
+  @Option(names = "--max-batch", paramLabel = "B", defaultValue = "32",
+      description = "Batch cap of an instance. Default: ${DEFAULT-VALUE}.")
+  int maxBatch;
+
+  @Option(names = "--slo-percentile", paramLabel = "P", defaultValue = "99", converter = FiniteDoubleConverter.class,
+      description = "SLO percentile. Default: ${DEFAULT-VALUE}.")
+  double sloPercentile;
+
+  @Option(names = "--slo-target", paramLabel = "DURATION", defaultValue = "100ms", converter = DurationConverter.class,
+      description = "SLO target latency. Default: ${DEFAULT-VALUE}.")
+  double sloTarget;
+
+  @Option(names = "--load-time", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Time from a scale-up decision to the new instance's first request. Default: ${DEFAULT-VALUE}.")
+  double loadTime;
+
+  @Option(names = "--initial", paramLabel = "N", defaultValue = "1",
+      description = "Instances serving at the start. Default: ${DEFAULT-VALUE}.")
+  int initial;
+
+  @Option(names = "--max-instances", paramLabel = "N", defaultValue = "64",
+      description = "The most instances a policy may ask for. Default: ${DEFAULT-VALUE}.")
+  int maxInstances;
+
+  @Option(names = "--period", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+      description = "How often policies observe and decide. Default: ${DEFAULT-VALUE}.")
+  double period;
+
+  @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+      description = "Requests arriving before this are not measured. Default: ${DEFAULT-VALUE}.")
+  double warmup;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+      description = "Seed of the routing and service streams (and of synthetic traces). Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Write summary.csv, timeline-<policy>.csv and SVG charts (p99 latency, instances, capacity vs "
+          + "demand over time) into DIR.")
+  Path out;
+
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    validate();
+    Slo slo = Slo.of(sloPercentile, sloTarget);
+    InstanceSpec spec = InstanceSpec.of(gpuType, latency(), maxBatch);
+    CapacityPolicy ours = new CapacityPolicy(spec, slo, maxInstances);
+    double capacity = ours.capacityPerInstance();
+    List<SimResult> results = new ArrayList<>();
+    PrintWriter err = spec().commandLine().getErr();
+    boolean progress = !json && System.console() != null;  // progress lines on a terminal only
+    for (String name : policies) {
+      AutoscalingPolicy policy = switch (name) {
+        case "fixed" -> AutoscalingPolicy.fixed();
+        case "k8s-hpa" -> new KubernetesHpa(maxBatch, 1, maxInstances);
+        case "knative-kpa" -> new KnativeKpa(maxBatch / 0.7, maxInstances);
+        case "ray-serve" -> new RayServe(maxBatch, 1, maxInstances, 10, 30, 30, 600, 1);
+        default -> new CapacityPolicy(spec, slo, maxInstances);
+      };
+      if (progress) {
+        err.printf(Locale.ROOT, "simulating %s ...%n", name);
+        err.flush();
+      }
+      SimResult r;
+      try {
+        r = ClusterSimulator.run(List.of(spec), new int[] {initial}, arrivals(), policy,
+            new ClusterSimulator.Options(slo, warmup, period, bucket(), new double[] {loadTime}, seed));
+      } catch (TraceFormatException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+      results.add(r);
+      if (progress) {
+        err.printf(Locale.ROOT, "  %d requests in %s of simulated time, %s of wall-clock time%n", r.served(),
+            Text.seconds(r.simulatedSeconds()), Text.seconds(r.wallSeconds()));
+      }
+    }
+    PrintWriter o = spec().commandLine().getOut();
+    if (json) {
+      o.println(json(slo, capacity, results));
+    } else {
+      print(o, slo, capacity, results);
+    }
+    if (out != null) {
+      write(results, capacity);
+      if (!json) {
+        o.println("Wrote summary.csv, timeline-<policy>.csv, latency-p99.svg, instances.svg and "
+            + "capacity-vs-demand.svg to " + out);
+      }
+    }
+    o.flush();
+    return 0;
+  }
+
+  private CommandSpec spec() {
+    return spec;
+  }
+
+  private void validate() {
+    if (trace != null && format == null) {
+      throw new IllegalArgumentException("--trace needs --format (one of " + Traces.FORMATS + ").");
+    }
+    if (trace == null && format != null) {
+      throw new IllegalArgumentException("--format goes with --trace FILE.");
+    }
+    if (!EXAMPLES.contains(example.toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("There is no example '" + example + "'; the examples are " + EXAMPLES + ".");
+    }
+    for (String p : policies) {
+      if (!POLICIES.contains(p)) {
+        throw new IllegalArgumentException("There is no policy '" + p + "'; the policies are " + POLICIES + ".");
+      }
+    }
+    if (!(rateScale > 0) || rateScale > 1e6 || !(speedUp > 0)) {
+      throw new IllegalArgumentException("The --rate-scale (" + rateScale + ") must be above 0 and at most 10^6, "
+          + "and --speed-up (" + speedUp + ") above 0.");
+    }
+    if (maxBatch < 1 || maxBatch > 128) {
+      throw new IllegalArgumentException("The --max-batch (" + maxBatch + ") must be between 1 and 128 (the "
+          + "embedded profile's largest batch).");
+    }
+    if (initial < 0 || initial > maxInstances) {
+      throw new IllegalArgumentException("The --initial (" + initial + ") must be between 0 and --max-instances ("
+          + maxInstances + ").");
+    }
+    if (maxInstances < 1 || maxInstances > 100_000) {
+      throw new IllegalArgumentException("The --max-instances (" + maxInstances + ") must be between 1 and 100,000.");
+    }
+    if (!(period > 0) || !(loadTime >= 0) || !(warmup >= 0)) {
+      throw new IllegalArgumentException("The --period (" + period + " s) must be above 0, and --load-time ("
+          + loadTime + " s) and --warmup (" + warmup + " s) at least 0.");
+    }
+  }
+
+  private BatchLatency latency() {
+    LatencyProfile profile = ExampleProfiles.resnet50();
+    List<String> types = new ArrayList<>();
+    for (Map.Entry<ProfileKey, LatencyCurve> e : profile.curves().entrySet()) {
+      if (e.getKey().parallelDegree() == 1 && e.getKey().phase() == Phase.BATCH) {
+        types.add(e.getKey().gpuType());
+        if (e.getKey().gpuType().equalsIgnoreCase(gpuType)) {
+          return e.getValue().toBatchLatency(LatencyCurve.Statistic.MEAN);
+        }
+      }
+    }
+    throw new IllegalArgumentException("The embedded ResNet-50 profile has no GPU type '" + gpuType + "'; it has "
+        + types + ".");
+  }
+
+  private ArrivalStream arrivals() {
+    ArrivalStream base;
+    if (trace != null) {
+      try {
+        base = Traces.open(trace, format);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read the trace " + trace + ": " + e.getMessage(), e);
+      }
+    } else {
+      base = switch (example.toLowerCase(Locale.ROOT)) {
+        case "bursty" -> Arrivals.bursty(1.5, 15, 300, 30, 3600, seed);
+        case "poisson" -> Arrivals.poisson(2.5, 3600, seed);
+        default -> ExampleTraces.open(example);
+      };
+    }
+    ArrivalStream scaled = rateScale == 1 ? base : Arrivals.amplified(base, rateScale, 1, seed);
+    return speedUp == 1 ? scaled : Arrivals.replay(scaled, speedUp);
+  }
+
+  private double bucket() {
+    return Math.max(period, 10);
+  }
+
+  private void print(PrintWriter o, Slo slo, double capacity, List<SimResult> results) {
+    o.printf(Locale.ROOT, "%s on ResNet-50 / %s (batch <= %d, %s per instance under %s), load time %s%n",
+        trace != null ? trace + " (" + format + ")" : "example " + example, gpuType, maxBatch,
+        Text.number(capacity) + " req/s", slo, Text.seconds(loadTime));
+    Text.Table t = new Text.Table("policy", "requests", "attainment", "p50", "p99", "p99.9", "violations",
+        "GPU-seconds", "scale-ups");
+    for (SimResult r : results) {
+      t.row(r.policy(), Long.toString(r.served() + r.dropped()), String.format(Locale.ROOT, "%.4f", r.attainment()),
+          Text.seconds(r.percentileSeconds(50)), Text.seconds(r.percentileSeconds(99)),
+          Text.seconds(r.percentileSeconds(99.9)), Long.toString(r.violations()),
+          String.format(Locale.ROOT, "%.0f", r.gpuSeconds()), Long.toString(r.scaleUps()));
+    }
+    t.print(o);
+  }
+
+  private String json(Slo slo, double capacity, List<SimResult> results) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("trace", trace != null ? trace.toString() : example);
+    root.put("rateScale", rateScale);
+    root.put("speedUp", speedUp);
+    root.put("gpuType", gpuType);
+    root.put("maxBatch", maxBatch);
+    root.put("sloPercentile", slo.percentile());
+    root.put("sloSeconds", slo.targetSeconds());
+    root.put("capacityPerInstance", capacity);
+    root.put("loadSeconds", loadTime);
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (SimResult r : results) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("policy", r.policy());
+      m.put("requests", r.served() + r.dropped());
+      m.put("attainment", r.attainment());
+      m.put("violations", r.violations());
+      m.put("p50Seconds", Text.jsonNumber(r.percentileSeconds(50)));
+      m.put("p99Seconds", Text.jsonNumber(r.percentileSeconds(99)));
+      m.put("p999Seconds", Text.jsonNumber(r.percentileSeconds(99.9)));
+      m.put("gpuSeconds", r.gpuSeconds());
+      m.put("scaleUps", r.scaleUps());
+      m.put("simulatedSeconds", r.simulatedSeconds());
+      m.put("wallSeconds", r.wallSeconds());
+      list.add(m);
+    }
+    root.put("policies", list);
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void write(List<SimResult> results, double capacity) {
+    try {
+      Files.createDirectories(out);
+      StringBuilder summary = new StringBuilder("policy,requests,attainment,violations,p50_s,p99_s,p999_s,"
+          + "gpu_seconds,scale_ups\n");
+      SvgLineChart p99 = new SvgLineChart("p99 latency per " + Text.seconds(bucket()) + " bucket", "time (s)",
+          "p99 latency (s)").reference(sloTarget, "SLO target");
+      SvgLineChart instances = new SvgLineChart("Ready instances", "time (s)", "instances");
+      SvgLineChart demand = new SvgLineChart("Capacity vs demand", "time (s)", "requests/s");
+      boolean demandDrawn = false;
+      for (SimResult r : results) {
+        summary.append(String.format(Locale.ROOT, "%s,%d,%.6f,%d,%.6f,%.6f,%.6f,%.1f,%d%n", r.policy(),
+            r.served() + r.dropped(), r.attainment(), r.violations(), r.percentileSeconds(50),
+            r.percentileSeconds(99), r.percentileSeconds(99.9), r.gpuSeconds(), r.scaleUps()));
+        SimResult.Timeline tl = r.timeline();
+        int n = tl.buckets();
+        double[] x = new double[n];
+        double[] lat = new double[n];
+        double[] ready = new double[n];
+        double[] cap = new double[n];
+        double[] rate = new double[n];
+        StringBuilder csv = new StringBuilder("start_s,arrivals,completions,late,gpu_seconds,ready,provisioned,"
+            + "p50_s,p99_s\n");
+        for (int b = 0; b < n; b++) {
+          x[b] = b * tl.bucketSeconds();
+          lat[b] = Math.max(0, tl.p99Seconds()[b]);
+          ready[b] = tl.ready()[b];
+          cap[b] = tl.ready()[b] * capacity;
+          rate[b] = tl.arrivals()[b] / tl.bucketSeconds();
+          csv.append(String.format(Locale.ROOT, "%.3f,%d,%d,%d,%.3f,%d,%d,%.6f,%.6f%n", x[b], tl.arrivals()[b],
+              tl.completions()[b], tl.late()[b], tl.gpuSeconds()[b], tl.ready()[b], tl.provisioned()[b],
+              tl.p50Seconds()[b], tl.p99Seconds()[b]));
+        }
+        Files.writeString(out.resolve("timeline-" + r.policy() + ".csv"), csv);
+        p99.add(r.policy(), x, lat);
+        instances.add(r.policy(), x, ready);
+        if (!demandDrawn) {
+          demand.add("demand (arrivals/s)", x, rate);
+          demandDrawn = true;
+        }
+        demand.add(r.policy() + " capacity", x, cap);
+      }
+      Files.writeString(out.resolve("summary.csv"), summary);
+      Files.writeString(out.resolve("latency-p99.svg"), p99.yLimit(Math.max(10 * sloTarget, 1e-3)).render());
+      Files.writeString(out.resolve("instances.svg"), instances.render());
+      Files.writeString(out.resolve("capacity-vs-demand.svg"), demand.render());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write to " + out + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.scaleplan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulateCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void everyPolicyOnTheSameArrivalsWithFilesAndCharts() throws IOException {
+    PlanCommandTest.Result r = PlanCommandTest.run("simulate", "--example", "azure-llm-conv", "--rate-scale", "50",
+        "--load-time", "5s", "--json", "--out", dir.toString());
+    assertEquals(0, r.status(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    JsonNode p = j.get("policies");
+    assertEquals(5, p.size());
+    long requests = p.get(0).get("requests").asLong();
+    // The conv trace's 19,366 requests at 50 times the rate: about 968,300 (random rounding per 1 s bin).
+    assertEquals(968_300, requests, 3600);
+    for (JsonNode x : p) {
+      assertEquals(requests, x.get("requests").asLong(), x.get("policy").asText());
+      double a = x.get("attainment").asDouble();
+      assertTrue(a >= 0 && a <= 1);
+      assertTrue(x.get("gpuSeconds").asDouble() > 0);
+    }
+    for (String f : new String[] {"summary.csv", "timeline-fixed.csv", "timeline-scaleplan-capacity.csv",
+        "latency-p99.svg", "instances.svg", "capacity-vs-demand.svg"}) {
+      assertTrue(Files.size(dir.resolve(f)) > 100, f);
+    }
+    assertEquals(6, Files.readAllLines(dir.resolve("summary.csv")).size());
+  }
+
+  @Test
+  void aTableByDefault() {
+    PlanCommandTest.Result r = PlanCommandTest.run("simulate", "--example", "poisson", "--rate-scale", "100",
+        "--policies", "fixed,scaleplan-capacity");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("attainment") && r.out().contains("scaleplan-capacity"), r.out());
+    // 2.5/s x 100 = 250/s on one A100: one instance is plenty, so the fixed policy meets the SLO.
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("fixed ") && l.contains("1.0000")), r.out());
+  }
+
+  @Test
+  void badInputIsOneLineAndStatusTwo() throws IOException {
+    assertBad("no policy 'hpa'", "simulate", "--policies", "fixed,hpa");
+    assertBad("--trace needs --format", "simulate", "--trace", "x.csv");
+    assertBad("no example 'weekly'", "simulate", "--example", "weekly");
+    assertBad("no GPU type 'H200'", "simulate", "--gpu-type", "H200");
+    Path bad = dir.resolve("t.csv");
+    Files.writeString(bad, "time\n1\n2\nthree\n");
+    assertBad("t.csv, line 4", "simulate", "--trace", bad.toString(), "--format", "timestamps");
+    assertBad("Cannot read the trace", "simulate", "--trace", dir.resolve("missing.csv").toString(), "--format",
+        "timestamps");
+  }
+
+  private static void assertBad(String fragment, String... args) {
+    PlanCommandTest.Result r = PlanCommandTest.run(args);
+    assertEquals(2, r.status(), r.out() + r.err());
+    assertTrue(r.err().contains(fragment) && r.err().strip().lines().count() == 1, r.err());
+  }
+}

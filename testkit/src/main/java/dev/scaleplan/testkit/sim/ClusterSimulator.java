@@ -104,6 +104,8 @@ public final class ClusterSimulator {
   private long served;
   private long violations;
   private long dropBaseline = -1;
+  /** Measured requests that a Symphony instance received only after their deadline (held while none was ready). */
+  private long heldDrops;
   private double gpuSeconds;
   private int gpusHeld;
   private double gpusChangedAt;
@@ -261,6 +263,14 @@ public final class ClusterSimulator {
     }
     BatchDispatcher d = symphony[i];
     if (d != null) {
+      if (arrivedAt + slo < now) {
+        // Held past its deadline while no instance was ready: hopeless, dropped as Symphony drops.
+        if (arrivedAt >= options.warmupSeconds()) {
+          heldDrops++;
+        }
+        windowViolations++;
+        return;
+      }
       d.onArrival(now, arrivedAt + slo);  // dispatch() syncs the queue count
     } else {
       enqueue(i, arrivedAt);
@@ -585,7 +595,7 @@ public final class ClusterSimulator {
   }
 
   private SimResult result(String policy, double wallSeconds) {
-    long dropped = drops() - Math.max(0, dropBaseline);
+    long dropped = drops() - Math.max(0, dropBaseline) + heldDrops;
     return new SimResult(policy, options.slo(), measuredArrivals, served, dropped, violations + dropped, latencies,
         gpuSeconds, List.copyOf(events), timeline.snapshot(), endTime, wallSeconds, processedEvents);
   }

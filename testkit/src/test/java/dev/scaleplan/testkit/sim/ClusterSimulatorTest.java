@@ -169,6 +169,26 @@ class ClusterSimulatorTest {
   }
 
   @Test
+  void replicationsGiveStudentIntervals() {
+    // Three runs of M/M/8-like load with attainments a1..a3: the half-width is t(2, 0.975) s / sqrt(3) with
+    // t(2, 0.975) = 4.303 (standard tables).
+    InstanceSpec spec = InstanceSpec.of("A100", RESNET50, 32);
+    List<SimResult> runs = IntStream.range(0, 3).mapToObj(k -> ClusterSimulator.run(List.of(spec), new int[] {1},
+        Arrivals.poisson(2600, 20, k), AutoscalingPolicy.fixed(),
+        new ClusterSimulator.Options(Slo.of(99, 0.02), 2, 1, 1, new double[] {0}, k))).toList();
+    Replications r = Replications.of(runs, 0.95);
+    double[] a = runs.stream().mapToDouble(SimResult::attainment).toArray();
+    double mean = (a[0] + a[1] + a[2]) / 3;
+    double s = Math.sqrt(((a[0] - mean) * (a[0] - mean) + (a[1] - mean) * (a[1] - mean)
+        + (a[2] - mean) * (a[2] - mean)) / 2);
+    assertEquals(mean, r.attainment(), 1e-12);
+    assertEquals(4.303 * s / Math.sqrt(3), r.attainmentHalfWidth(), 1e-3 * s);
+    assertTrue(Double.isNaN(Replications.of(runs.subList(0, 1), 0.95).attainmentHalfWidth()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Replications.of(List.of(), 0.95));
+    assertTrue(e.getMessage().contains("at least one run"), e.getMessage());
+  }
+
+  @Test
   void badInputNamesTheValue() {
     InstanceSpec a = InstanceSpec.of("A100", RESNET50, 8);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -130,6 +130,16 @@ final class PlaceCommand implements Callable<Integer> {
     if (!(totalRate > 0)) {
       throw new IllegalArgumentException("The --total-rate (" + totalRate + ") must be above 0.");
     }
+    if (swapGroup != null) {
+      // In GB/s here, so the message names what was typed; B/s (times 1e9) must stay finite too.
+      if (!(hostToGpu > 0) || !Double.isFinite(hostToGpu * 1e9)) {
+        throw new IllegalArgumentException("The --host-to-gpu bandwidth (" + hostToGpu + " GB/s) must be a finite "
+            + "number above 0 and at most " + Double.MAX_VALUE / 1e9 + ", such as 12.2.");
+      }
+      if (layers < 1 || layers > 100_000) {
+        throw new IllegalArgumentException("The --layers (" + layers + ") must be between 1 and 100,000.");
+      }
+    }
     List<ModelDemand> demands = models != null ? PlaceFiles.readModels(models)
         : ExampleModels.zipf(count, totalRate);
     List<GpuGroup> groups = cluster != null ? PlaceFiles.readGroups(cluster) : ExampleModels.groups();
@@ -145,9 +155,6 @@ final class PlaceCommand implements Callable<Integer> {
     boolean allMeet = chosen.status().placed() && predictions.stream().allMatch(PlacementCheck.Prediction::meets);
     SwapTier.Result tier = null;
     if (swapGroup != null) {
-      if (layers < 1 || layers > 100_000) {
-        throw new IllegalArgumentException("The --layers (" + layers + ") must be between 1 and 100,000.");
-      }
       tier = SwapTier.plan(problem, new SwapTier.Options(swapGroup, hostToGpu * 1e9, interference, layers));
     }
     PrintWriter out = spec.commandLine().getOut();

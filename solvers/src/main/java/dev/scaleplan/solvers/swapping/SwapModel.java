@@ -114,6 +114,15 @@ public record SwapModel(String name, BatchLatency latency, long[] layerBytes, do
     for (int i = 0; i < layers; i++) {
       transfer[i] = layerBytes[i] / node.hostToGpuBytesPerSecond();
       compute[i] = perLayer;
+      if (Double.isInfinite(transfer[i])) {
+        throw new IllegalArgumentException("The host-to-GPU bandwidth (" + node.hostToGpuBytesPerSecond()
+            + " B/s) is too small: layer " + i + " of model '" + name + "' (" + layerBytes[i] + " B) would take "
+            + "longer to load than a double can hold; expected a bandwidth in bytes per second, such as 12.2e9.");
+      }
+    }
+    if (Double.isInfinite(perLayer)) {
+      throw new IllegalArgumentException("The compute factor (" + computeFactor + ") times l(1) of model '" + name
+          + "' (" + executionSeconds() + " s) must be finite.");
     }
     return PipelinedSwapIn.of(transfer, compute, 1);
   }

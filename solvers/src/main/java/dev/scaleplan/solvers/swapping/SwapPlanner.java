@@ -45,7 +45,7 @@ import java.util.stream.IntStream;
  *   <li>Improvement: while a model is swapped and misses its SLO, or was not admitted, it is moved to the head of the
  *       priority (made resident if memory allows) and the plan is rebuilt; the change is kept when no fewer models
  *       then meet their SLO (keeping ties lets two such moves combine). Each model is tried once, with at most
- *       {@value #MAX_IMPROVEMENTS} rebuilds in all.
+ *       {@value #MAX_IMPROVEMENTS} rebuilds in all, fewer beyond 1,000 models ({@link #improvements}).
  * </ol>
  *
  * <p><b>Latency prediction</b>: the Poisson streams of a GPU's models merge into one Poisson stream, so each GPU is an
@@ -69,7 +69,17 @@ public final class SwapPlanner {
 
   /** The swapping plan of {@code models} on {@code node}, by the decision rule above. */
   public static SwapPlan plan(SwapNode node, List<SwapModel> models) {
-    return plan(node, models, MAX_IMPROVEMENTS);
+    return plan(node, models, improvements(models == null ? 0 : models.size()));
+  }
+
+  /**
+   * The rebuilds step 5 may make for {@code n} models: {@value #MAX_IMPROVEMENTS} up to 1,000 models, then fewer, as a
+   * rebuild costs about n² queue evaluations ({@value #IMPROVEMENT_BUDGET} model pairs in all), and at least
+   * {@value #MIN_IMPROVEMENTS}; 2,000 models then plan in seconds rather than minutes.
+   */
+  static int improvements(int n) {
+    long pairs = Math.max(1L, (long) n * n);
+    return (int) Math.max(MIN_IMPROVEMENTS, Math.min(MAX_IMPROVEMENTS, IMPROVEMENT_BUDGET / pairs));
   }
 
   /** The plan with at most {@code improvements} rebuilds in step 5 (0: steps 1 to 4 only). */
@@ -107,8 +117,12 @@ public final class SwapPlanner {
     return best;
   }
 
-  /** At most this many rebuilds in step 5, so that a plan of thousands of models stays fast. */
+  /** At most this many rebuilds in step 5. */
   static final int MAX_IMPROVEMENTS = 64;
+  /** At least this many rebuilds in step 5, however many models. */
+  static final int MIN_IMPROVEMENTS = 4;
+  /** Rebuilds times models squared allowed in step 5: 64 rebuilds of 1,000 models. */
+  static final long IMPROVEMENT_BUDGET = 64L * 1000 * 1000;
 
   /**
    * The baseline without swapping: models resident in the same priority order while memory allows (no swap buffer
@@ -235,7 +249,8 @@ public final class SwapPlanner {
         int i = order.get(k);
         long reserve = swapping ? Math.max(swappedLargest, laterLargest[k + 1]) : 0;
         resident[i] = true;
-        IntPredicate fits = g -> residentBytes[g] + bytes[i] + reserve <= memory;
+        // memory - residentBytes[g] is at least 0 and reserve at most memory: no overflow near Long.MAX_VALUE.
+        IntPredicate fits = g -> bytes[i] <= memory - residentBytes[g] - reserve;
         int g = admit(i, onGpu, resident, load, fits, true);
         if (g < 0) {
           g = admit(i, onGpu, resident, load, fits, false);

@@ -23,7 +23,8 @@ import java.util.stream.IntStream;
  *
  * <p>The search (ours): sort the models by rate, coldest first; for every k from 0 to n, place the n - k hottest by
  * the heuristic and find the fewest GPUs G of the chosen group on which the swapping plan of the k coldest serves every
- * one within its SLO (G counted up from the tier's work, {@code sum λ l(1)}); keep the k with the fewest GPUs in all
+ * one within its SLO (G counted up from the tier's work, {@code sum λ l(1)}, and from the G of smaller k, as a superset
+ * of models is taken never to need fewer GPUs); keep the k with the fewest GPUs in all
  * (ties: fewer swapped models). k = 0 is the placement alone, so the tier never costs GPUs. Both halves are checked by
  * their own predictions (the placement's queueing figures, the swapping plan's M/G/1 figures); the split between them
  * is a heuristic, not an optimum.
@@ -92,6 +93,10 @@ public final class SwapTier {
     Candidates all = Candidates.of(problem);
     Result best = null;
     long placementOnly = -1;
+    // The fewest tier GPUs any larger k can need: the coldest k + 1 models contain the coldest k, and a superset never
+    // needs fewer GPUs (true of the optimum; taken of the planner), so a size that failed, or fewer than one that
+    // served, is not tried again. This keeps the search to about one swapping plan per k.
+    long lower = 1;
     for (int k = 0; k <= n; k++) {
       int[] hot = new int[n - k];
       List<ModelDemand> cold = new ArrayList<>();
@@ -100,13 +105,13 @@ public final class SwapTier {
         int i = coldestFirst.get(r);
         if (r < k) {
           cold.add(models.get(i));
-          servable &= models.get(i).latencyByGpuType().containsKey(group.gpuType());
+          servable &= servable(models.get(i), group);
         } else {
           hot[r - k] = i;
         }
       }
       if (!servable) {
-        break;  // a colder model cannot run on the tier's GPUs, and every larger k includes it
+        break;  // a colder model cannot be served on the tier's GPUs, and every larger k includes it
       }
       Candidates rest = hot.length > 0 ? all.subset(hot) : null;
       Placement placement = null;
@@ -131,8 +136,11 @@ public final class SwapTier {
       long free = group.gpus() - usedInGroup;
       long limit = best == null ? free : Math.min(free, best.totalGpus() - used - 1);
       List<SwapModel> tierModels = swapModels(cold, group, options);
-      SwapPlan tier = fewestGpus(tierModels, group, options, limit);
-      if (tier != null) {
+      SwapPlan tier = fewestGpus(tierModels, group, options, lower, limit);
+      if (tier == null) {
+        lower = Math.max(lower, limit + 1);
+      } else {
+        lower = tier.gpus().size();
         best = new Result(rest == null ? null : rest.problem(), placement, tierModels, tier, tier.gpus().size(),
             used + tier.gpus().size(), placementOnly, group.name());
       }
@@ -146,11 +154,16 @@ public final class SwapTier {
 
   /** The swapping plan on the fewest GPUs, at most {@code limit}, that serves every model within its SLO; or null. */
   static SwapPlan fewestGpus(List<SwapModel> models, GpuGroup group, Options options, long limit) {
+    return fewestGpus(models, group, options, 1, limit);
+  }
+
+  /** As {@link #fewestGpus(List, GpuGroup, Options, long)}, trying no fewer than {@code from} GPUs. */
+  static SwapPlan fewestGpus(List<SwapModel> models, GpuGroup group, Options options, long from, long limit) {
     double work = 0;
     for (SwapModel m : models) {
       work += m.ratePerSecond() * m.executionSeconds();
     }
-    for (long g = Math.max(1, (long) Math.floor(work) + 1); g <= limit && g <= Integer.MAX_VALUE; g++) {
+    for (long g = Math.max(from, (long) Math.floor(work) + 1); g <= limit && g <= Integer.MAX_VALUE; g++) {
       SwapNode node = SwapNode.of((int) g, group.memoryBytesPerGpu(), options.hostToGpuBytesPerSecond(),
           options.interferenceFactor());
       SwapPlan quick = SwapPlanner.plan(node, models, 0);
@@ -186,6 +199,15 @@ public final class SwapTier {
       out.add(SwapModel.of(m.name(), l, m.memoryBytes(), options.layers(), m.ratePerSecond(), m.slo()));
     }
     return out;
+  }
+
+  /**
+   * Whether the tier can serve {@code m} at all: it has a latency on the group's GPU type, fits in one GPU's memory,
+   * and one request alone, {@code l(1)}, is within its SLO target (a response is never shorter).
+   */
+  private static boolean servable(ModelDemand m, GpuGroup group) {
+    BatchLatency l = m.latencyByGpuType().get(group.gpuType());
+    return l != null && m.memoryBytes() <= group.memoryBytesPerGpu() && l.seconds(1) <= m.slo().targetSeconds();
   }
 
   /** A tier size is tried with the improvement pass only when steps 1 to 4 leave at most this many models missing. */

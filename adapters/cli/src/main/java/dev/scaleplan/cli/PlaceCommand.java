@@ -231,10 +231,11 @@ final class PlaceCommand implements Callable<Integer> {
             + "all, against %s with the placement alone (heuristic)%n", r.group(), Text.number(hostToGpu),
         Text.number(interference), r.totalGpus(), r.placementOnlyGpus() >= 0 ? r.placementOnlyGpus() : "none");
     long placed = r.placement() == null ? 0 : r.placement().gpusUsed();
-    out.printf(Locale.ROOT, "  the %d coldest models on %d GPU%s (%d resident, %d swapped in on demand), the other %d "
-            + "placed on %d GPU%s%n", r.swappedModels(), r.tierGpus(), r.tierGpus() == 1 ? "" : "s",
-        plan.count(ModelPlan.Mode.RESIDENT), plan.count(ModelPlan.Mode.SWAPPED), problem(r), placed,
-        placed == 1 ? "" : "s");
+    String rest = problem(r) == 0 ? "" : String.format(Locale.ROOT, ", the other %d placed on %d GPU%s", problem(r),
+        placed, placed == 1 ? "" : "s");
+    out.printf(Locale.ROOT, "  the %d %s on %d GPU%s (%d resident, %d swapped in on demand)%s%n", r.swappedModels(),
+        problem(r) == 0 ? "models, all of them," : "coldest models", r.tierGpus(), r.tierGpus() == 1 ? "" : "s",
+        plan.count(ModelPlan.Mode.RESIDENT), plan.count(ModelPlan.Mode.SWAPPED), rest);
     Text.Table t = new Text.Table("tier model", "rate/s", "GPU", "mode", "swap-in", "hit", "SLO", "predicted", "ok");
     for (int i = 0; i < plan.models().size(); i++) {
       ModelPlan m = plan.models().get(i);

@@ -10,6 +10,10 @@ import dev.scaleplan.profiler.LatencyCurve;
 import dev.scaleplan.profiler.LatencyProfile;
 import dev.scaleplan.profiler.Phase;
 import dev.scaleplan.profiler.ProfileKey;
+import dev.scaleplan.solvers.loading.LoadPlan;
+import dev.scaleplan.solvers.loading.LoadPlanner;
+import dev.scaleplan.solvers.loading.LoadRequest;
+import dev.scaleplan.solvers.loading.Topology;
 import dev.scaleplan.testkit.policy.CapacityPolicy;
 import dev.scaleplan.testkit.policy.KnativeKpa;
 import dev.scaleplan.testkit.policy.KubernetesHpa;
@@ -18,6 +22,7 @@ import dev.scaleplan.testkit.report.SvgLineChart;
 import dev.scaleplan.testkit.sim.AutoscalingPolicy;
 import dev.scaleplan.testkit.sim.ClusterSimulator;
 import dev.scaleplan.testkit.sim.InstanceSpec;
+import dev.scaleplan.testkit.sim.Replications;
 import dev.scaleplan.testkit.sim.SimResult;
 import dev.scaleplan.testkit.trace.ArrivalStream;
 import dev.scaleplan.testkit.trace.Arrivals;
@@ -34,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,6 +69,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  scaleplan simulate",
       "  scaleplan simulate --example azure-llm-conv --rate-scale 200 --out results/",
+      "  scaleplan simulate --load-from all --policies scaleplan-capacity --replications 5",
       "  scaleplan simulate --trace my.csv.gz --format timestamps --policies fixed,scaleplan-capacity --json"
     })
 final class SimulateCommand implements Callable<Integer> {
@@ -119,6 +126,27 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Time from a scale-up decision to the new instance's first request. Default: ${DEFAULT-VALUE}.")
   double loadTime;
 
+  @Option(names = "--load-from", paramLabel = "SOURCE",
+      description = "Take the load time from the loading planner instead of --load-time: multicast (ours: chains from "
+          + "a serving instance's GPUs), object-store (cold start), host-cache (cache everywhere), fastest-tier "
+          + "(ServerlessLLM: a local SSD cache), or all (each policy once per source), for --model-bytes on "
+          + "--topology.")
+  String loadFrom;
+
+  @Option(names = "--model-bytes", paramLabel = "BYTES", defaultValue = "13.5GB",
+      description = "Parameter bytes loaded per new instance with --load-from (in 80 equal layers). "
+          + "Default: ${DEFAULT-VALUE} (Llama-2-7B in fp16).")
+  String modelBytes;
+
+  @Option(names = "--topology", paramLabel = "NAME", defaultValue = "h100",
+      description = "The embedded topology for --load-from: h100 (RDMA and NVLink) or pcie. Default: ${DEFAULT-VALUE}.")
+  String topology;
+
+  @Option(names = "--replications", paramLabel = "N", defaultValue = "1",
+      description = "Independent runs per policy (other seeds for the arrivals' amplification and the random "
+          + "streams); above 1 the table gives 95% confidence intervals. Default: ${DEFAULT-VALUE}.")
+  int replications;
+
   @Option(names = "--initial", paramLabel = "N", defaultValue = "1",
       description = "Instances serving at the start. Default: ${DEFAULT-VALUE}.")
   int initial;
@@ -154,49 +182,90 @@ final class SimulateCommand implements Callable<Integer> {
     InstanceSpec spec = InstanceSpec.of(gpuType, latency(), maxBatch);
     CapacityPolicy ours = new CapacityPolicy(spec, slo, maxInstances);
     double capacity = ours.capacityPerInstance();
-    List<SimResult> results = new ArrayList<>();
+    Map<String, Double> sources = loadSources();
+    List<Replications> results = new ArrayList<>();
+    List<String> sourceOf = new ArrayList<>();
     PrintWriter err = spec().commandLine().getErr();
     boolean progress = !json && System.console() != null;  // progress lines on a terminal only
-    for (String name : policies) {
-      AutoscalingPolicy policy = switch (name) {
-        case "fixed" -> AutoscalingPolicy.fixed();
-        case "k8s-hpa" -> new KubernetesHpa(maxBatch, 1, maxInstances);
-        case "knative-kpa" -> new KnativeKpa(maxBatch / 0.7, maxInstances);
-        case "ray-serve" -> new RayServe(maxBatch, 1, maxInstances, 10, 30, 30, 600, 1);
-        default -> new CapacityPolicy(spec, slo, maxInstances);
-      };
-      if (progress) {
-        err.printf(Locale.ROOT, "simulating %s ...%n", name);
-        err.flush();
-      }
-      SimResult r;
-      try {
-        r = ClusterSimulator.run(List.of(spec), new int[] {initial}, arrivals(), policy,
-            new ClusterSimulator.Options(slo, warmup, period, bucket(), new double[] {loadTime}, seed));
-      } catch (TraceFormatException e) {
-        throw new IllegalArgumentException(e.getMessage(), e);
-      }
-      results.add(r);
-      if (progress) {
-        err.printf(Locale.ROOT, "  %d requests in %s of simulated time, %s of wall-clock time%n", r.served(),
-            Text.seconds(r.simulatedSeconds()), Text.seconds(r.wallSeconds()));
+    for (Map.Entry<String, Double> source : sources.entrySet()) {
+      for (String name : policies) {
+        if (progress) {
+          err.printf(Locale.ROOT, "simulating %s%s ...%n", name, source.getKey().isEmpty() ? ""
+              : " loading from " + source.getKey());
+          err.flush();
+        }
+        List<SimResult> runs = new ArrayList<>();
+        for (int k = 0; k < replications; k++) {
+          try {
+            runs.add(ClusterSimulator.run(List.of(spec), new int[] {initial}, arrivals(seed + k), policy(name, spec,
+                slo), new ClusterSimulator.Options(slo, warmup, period, bucket(), new double[] {source.getValue()},
+                seed + k)));
+          } catch (TraceFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+          }
+        }
+        results.add(Replications.of(runs, 0.95));
+        sourceOf.add(source.getKey());
       }
     }
     PrintWriter o = spec().commandLine().getOut();
     if (json) {
-      o.println(json(slo, capacity, results));
+      o.println(json(slo, capacity, results, sourceOf, sources));
     } else {
-      print(o, slo, capacity, results);
+      print(o, slo, capacity, results, sourceOf, sources);
     }
     if (out != null) {
-      write(results, capacity);
+      write(results.stream().map(r -> r.runs().get(0)).toList(), sourceOf, capacity);
       if (!json) {
         o.println("Wrote summary.csv, timeline-<policy>.csv, latency-p99.svg, instances.svg and "
-            + "capacity-vs-demand.svg to " + out);
+            + "capacity-vs-demand.svg to " + out + (replications > 1 ? " (the first replication's)" : ""));
       }
     }
     o.flush();
     return 0;
+  }
+
+  private AutoscalingPolicy policy(String name, InstanceSpec spec, Slo slo) {
+    return switch (name) {
+      case "fixed" -> AutoscalingPolicy.fixed();
+      case "k8s-hpa" -> new KubernetesHpa(maxBatch, 1, maxInstances);
+      case "knative-kpa" -> new KnativeKpa(maxBatch / 0.7, maxInstances);
+      case "ray-serve" -> new RayServe(maxBatch, 1, maxInstances, 10, 30, 30, 600, 1);
+      default -> new CapacityPolicy(spec, slo, maxInstances);
+    };
+  }
+
+  /** The load time of each source to simulate: --load-time alone, or the loading planner's, per --load-from. */
+  private Map<String, Double> loadSources() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (loadFrom == null) {
+      out.put("", loadTime);
+      return out;
+    }
+    String from = loadFrom.strip().toLowerCase(Locale.ROOT);
+    List<String> known = List.of(LoadPlanner.MULTICAST, LoadPlanner.OBJECT_STORE, LoadPlanner.HOST_CACHE,
+        LoadPlanner.FASTEST_TIER);
+    if (!from.equals("all") && !known.contains(from)) {
+      throw new IllegalArgumentException("There is no load source '" + loadFrom + "'; the sources are " + known
+          + " or all.");
+    }
+    String t = topology.strip().toLowerCase(Locale.ROOT);
+    if (!t.equals("h100") && !t.equals("pcie")) {
+      throw new IllegalArgumentException("There is no embedded topology '" + topology + "'; they are [h100, pcie].");
+    }
+    Topology topo = Topology.example(t, 8);
+    long bytes = LoadCommand.bytes(modelBytes, "--model-bytes");
+    String serving = topo.hosts().get(0).name();
+    String target = topo.hosts().get(1).name();
+    LoadRequest request = new LoadRequest(topo, LoadRequest.uniformLayers(bytes, 80), 1,
+        List.of(new LoadRequest.Instance(serving, new int[] {0})), Set.of(), Set.of(target), true,
+        List.of(new LoadRequest.Instance(target, new int[] {0})), LoadRequest.DEFAULT_CHUNK);
+    for (LoadPlan plan : LoadPlanner.compare(request)) {
+      if (from.equals("all") || from.equals(plan.strategy())) {
+        out.put(plan.strategy(), plan.makespanSeconds());
+      }
+    }
+    return out;
   }
 
   private CommandSpec spec() {
@@ -226,6 +295,9 @@ final class SimulateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("The --max-batch (" + maxBatch + ") must be between 1 and 128 (the "
           + "embedded profile's largest batch).");
     }
+    if (replications < 1 || replications > 1000) {
+      throw new IllegalArgumentException("The --replications (" + replications + ") must be between 1 and 1,000.");
+    }
     if (initial < 0 || initial > maxInstances) {
       throw new IllegalArgumentException("The --initial (" + initial + ") must be between 0 and --max-instances ("
           + maxInstances + ").");
@@ -254,7 +326,7 @@ final class SimulateCommand implements Callable<Integer> {
         + types + ".");
   }
 
-  private ArrivalStream arrivals() {
+  private ArrivalStream arrivals(long runSeed) {
     ArrivalStream base;
     if (trace != null) {
       try {
@@ -264,12 +336,12 @@ final class SimulateCommand implements Callable<Integer> {
       }
     } else {
       base = switch (example.toLowerCase(Locale.ROOT)) {
-        case "bursty" -> Arrivals.bursty(1.5, 15, 300, 30, 3600, seed);
-        case "poisson" -> Arrivals.poisson(2.5, 3600, seed);
+        case "bursty" -> Arrivals.bursty(1.5, 15, 300, 30, 3600, runSeed);
+        case "poisson" -> Arrivals.poisson(2.5, 3600, runSeed);
         default -> ExampleTraces.open(example);
       };
     }
-    ArrivalStream scaled = rateScale == 1 ? base : Arrivals.amplified(base, rateScale, 1, seed);
+    ArrivalStream scaled = rateScale == 1 ? base : Arrivals.amplified(base, rateScale, 1, runSeed);
     return speedUp == 1 ? scaled : Arrivals.replay(scaled, speedUp);
   }
 
@@ -277,22 +349,44 @@ final class SimulateCommand implements Callable<Integer> {
     return Math.max(period, 10);
   }
 
-  private void print(PrintWriter o, Slo slo, double capacity, List<SimResult> results) {
-    o.printf(Locale.ROOT, "%s on ResNet-50 / %s (batch <= %d, %s per instance under %s), load time %s%n",
+  private void print(PrintWriter o, Slo slo, double capacity, List<Replications> results, List<String> sourceOf,
+      Map<String, Double> sources) {
+    o.printf(Locale.ROOT, "%s on ResNet-50 / %s (batch <= %d, %s per instance under %s), %s%n",
         trace != null ? trace + " (" + format + ")" : "example " + example, gpuType, maxBatch,
-        Text.number(capacity) + " req/s", slo, Text.seconds(loadTime));
+        Text.number(capacity) + " req/s", slo, loadText(sources));
+    boolean ci = replications > 1;
     Text.Table t = new Text.Table("policy", "requests", "attainment", "p50", "p99", "p99.9", "violations",
         "GPU-seconds", "scale-ups");
-    for (SimResult r : results) {
-      t.row(r.policy(), Long.toString(r.served() + r.dropped()), String.format(Locale.ROOT, "%.4f", r.attainment()),
-          Text.seconds(r.percentileSeconds(50)), Text.seconds(r.percentileSeconds(99)),
-          Text.seconds(r.percentileSeconds(99.9)), Long.toString(r.violations()),
-          String.format(Locale.ROOT, "%.0f", r.gpuSeconds()), Long.toString(r.scaleUps()));
+    for (int i = 0; i < results.size(); i++) {
+      Replications r = results.get(i);
+      SimResult first = r.runs().get(0);
+      String name = r.policy() + (sourceOf.get(i).isEmpty() ? "" : " / " + sourceOf.get(i));
+      t.row(name, Long.toString(first.served() + first.dropped()),
+          String.format(Locale.ROOT, "%.4f", r.attainment()) + (ci ? String.format(Locale.ROOT, " ± %.4f",
+              r.attainmentHalfWidth()) : ""),
+          Text.seconds(first.percentileSeconds(50)),
+          Text.seconds(r.p99Seconds()) + (ci ? " ± " + Text.seconds(r.p99HalfWidth()) : ""),
+          Text.seconds(first.percentileSeconds(99.9)), Long.toString(first.violations()),
+          String.format(Locale.ROOT, "%.0f", r.gpuSeconds()), Long.toString(first.scaleUps()));
     }
     t.print(o);
+    if (ci) {
+      o.printf(Locale.ROOT, "Means of %d replications with 95%% Student-t intervals (attainment, p99, "
+          + "GPU-seconds); the other columns are the first replication's.%n", replications);
+    }
   }
 
-  private String json(Slo slo, double capacity, List<SimResult> results) {
+  private String loadText(Map<String, Double> sources) {
+    if (loadFrom == null) {
+      return "load time " + Text.seconds(loadTime);
+    }
+    List<String> parts = new ArrayList<>();
+    sources.forEach((k, v) -> parts.add(k + " " + Text.seconds(v)));
+    return "load of " + modelBytes + " on " + topology + ": " + String.join(", ", parts);
+  }
+
+  private String json(Slo slo, double capacity, List<Replications> results, List<String> sourceOf,
+      Map<String, Double> sources) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("trace", trace != null ? trace.toString() : example);
     root.put("rateScale", rateScale);
@@ -302,18 +396,24 @@ final class SimulateCommand implements Callable<Integer> {
     root.put("sloPercentile", slo.percentile());
     root.put("sloSeconds", slo.targetSeconds());
     root.put("capacityPerInstance", capacity);
-    root.put("loadSeconds", loadTime);
+    root.put("loadSeconds", sources);
+    root.put("replications", replications);
     List<Map<String, Object>> list = new ArrayList<>();
-    for (SimResult r : results) {
+    for (int i = 0; i < results.size(); i++) {
+      Replications rep = results.get(i);
+      SimResult r = rep.runs().get(0);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("policy", r.policy());
+      m.put("loadFrom", sourceOf.get(i).isEmpty() ? null : sourceOf.get(i));
       m.put("requests", r.served() + r.dropped());
-      m.put("attainment", r.attainment());
+      m.put("attainment", rep.attainment());
+      m.put("attainmentHalfWidth", Text.jsonNumber(rep.attainmentHalfWidth()));
       m.put("violations", r.violations());
       m.put("p50Seconds", Text.jsonNumber(r.percentileSeconds(50)));
-      m.put("p99Seconds", Text.jsonNumber(r.percentileSeconds(99)));
+      m.put("p99Seconds", Text.jsonNumber(rep.p99Seconds()));
+      m.put("p99HalfWidth", Text.jsonNumber(rep.p99HalfWidth()));
       m.put("p999Seconds", Text.jsonNumber(r.percentileSeconds(99.9)));
-      m.put("gpuSeconds", r.gpuSeconds());
+      m.put("gpuSeconds", rep.gpuSeconds());
       m.put("scaleUps", r.scaleUps());
       m.put("simulatedSeconds", r.simulatedSeconds());
       m.put("wallSeconds", r.wallSeconds());
@@ -327,7 +427,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
   }
 
-  private void write(List<SimResult> results, double capacity) {
+  private void write(List<SimResult> results, List<String> sourceOf, double capacity) {
     try {
       Files.createDirectories(out);
       StringBuilder summary = new StringBuilder("policy,requests,attainment,violations,p50_s,p99_s,p999_s,"
@@ -337,8 +437,10 @@ final class SimulateCommand implements Callable<Integer> {
       SvgLineChart instances = new SvgLineChart("Ready instances", "time (s)", "instances");
       SvgLineChart demand = new SvgLineChart("Capacity vs demand", "time (s)", "requests/s");
       boolean demandDrawn = false;
-      for (SimResult r : results) {
-        summary.append(String.format(Locale.ROOT, "%s,%d,%.6f,%d,%.6f,%.6f,%.6f,%.1f,%d%n", r.policy(),
+      for (int i = 0; i < results.size(); i++) {
+        SimResult r = results.get(i);
+        String label = r.policy() + (sourceOf.get(i).isEmpty() ? "" : "-" + sourceOf.get(i));
+        summary.append(String.format(Locale.ROOT, "%s,%d,%.6f,%d,%.6f,%.6f,%.6f,%.1f,%d%n", label,
             r.served() + r.dropped(), r.attainment(), r.violations(), r.percentileSeconds(50),
             r.percentileSeconds(99), r.percentileSeconds(99.9), r.gpuSeconds(), r.scaleUps()));
         SimResult.Timeline tl = r.timeline();
@@ -360,14 +462,14 @@ final class SimulateCommand implements Callable<Integer> {
               tl.completions()[b], tl.late()[b], tl.gpuSeconds()[b], tl.ready()[b], tl.provisioned()[b],
               tl.p50Seconds()[b], tl.p99Seconds()[b]));
         }
-        Files.writeString(out.resolve("timeline-" + r.policy() + ".csv"), csv);
-        p99.add(r.policy(), x, lat);
-        instances.add(r.policy(), x, ready);
+        Files.writeString(out.resolve("timeline-" + label + ".csv"), csv);
+        p99.add(label, x, lat);
+        instances.add(label, x, ready);
         if (!demandDrawn) {
           demand.add("demand (arrivals/s)", x, rate);
           demandDrawn = true;
         }
-        demand.add(r.policy() + " capacity", x, cap);
+        demand.add(label + " capacity", x, cap);
       }
       Files.writeString(out.resolve("summary.csv"), summary);
       Files.writeString(out.resolve("latency-p99.svg"), p99.yLimit(Math.max(10 * sloTarget, 1e-3)).render());

@@ -49,11 +49,33 @@ class SimulateCommandTest {
   }
 
   @Test
+  void replicationsAndLoadSources() throws IOException {
+    PlanCommandTest.Result r = PlanCommandTest.run("simulate", "--example", "bursty", "--rate-scale", "200",
+        "--policies", "scaleplan-capacity", "--replications", "3", "--load-from", "all", "--json");
+    assertEquals(0, r.status(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    JsonNode load = j.get("loadSeconds");
+    assertEquals(4, load.size());
+    // Multicast from a serving GPU never loads slower than reading the object store (the planner keeps the faster).
+    assertTrue(load.get("multicast").asDouble() <= load.get("object-store").asDouble(), load.toString());
+    JsonNode p = j.get("policies");
+    assertEquals(4, p.size());
+    for (JsonNode x : p) {
+      double hw = x.get("attainmentHalfWidth").asDouble();
+      assertTrue(hw >= 0 && hw < 0.5, x.toString());
+      assertTrue(x.get("p99HalfWidth").asDouble() >= 0, x.toString());
+    }
+    assertEquals(3, j.get("replications").asInt());
+  }
+
+  @Test
   void badInputIsOneLineAndStatusTwo() throws IOException {
     assertBad("no policy 'hpa'", "simulate", "--policies", "fixed,hpa");
     assertBad("--trace needs --format", "simulate", "--trace", "x.csv");
     assertBad("no example 'weekly'", "simulate", "--example", "weekly");
     assertBad("no GPU type 'H200'", "simulate", "--gpu-type", "H200");
+    assertBad("no load source 'nfs'", "simulate", "--load-from", "nfs");
+    assertBad("--replications (0)", "simulate", "--replications", "0");
     Path bad = dir.resolve("t.csv");
     Files.writeString(bad, "time\n1\n2\nthree\n");
     assertBad("t.csv, line 4", "simulate", "--trace", bad.toString(), "--format", "timestamps");

@@ -18,7 +18,11 @@ import org.HdrHistogram.Histogram;
  * assume), and each instance batches from its FIFO queue onto its servers by its dispatch rule (work-conserving,
  * Triton's max queue delay, or Symphony's deadline-aware dispatcher). An {@link AutoscalingPolicy}, called every
  * period, sets how many instances of each kind it wants; a new instance holds its GPUs from the decision and serves
- * after its load time; a surplus instance drains (no new requests) and then leaves. Requests that find no ready
+ * after its load time; a surplus instance drains (no new requests) and then leaves. When the policy wants fewer of one
+ * kind and more of another with more (or fewer) servers of the same GPU type, serving instances are resized in place
+ * (vertical scaling): added servers hold their GPUs at once and serve after the target kind's resize time (a copy
+ * from the instance's own GPUs); removed servers leave when idle. Instances with Symphony's dispatcher (a fixed GPU
+ * count) are not resized. Requests that find no ready
  * instance wait in the router until one is ready (like Knative's activator).
  *
  * <p>Measures: every request's latency (arrival to completion) after the warm-up in an HdrHistogram (3 significant
@@ -34,6 +38,7 @@ public final class ClusterSimulator {
   private static final int COMPLETE = 0;
   private static final int TIMER = 1;
   private static final int READY = 2;
+  private static final int ACTIVATE = 3;
 
   private static final int LOADING = 0;
   private static final int SERVING = 1;
@@ -51,7 +56,7 @@ public final class ClusterSimulator {
    * @param seed the seed of the routing and service-time streams
    */
   public record Options(Slo slo, double warmupSeconds, double policyPeriodSeconds, double bucketSeconds,
-      double[] loadSeconds, long seed) {
+      double[] loadSeconds, double[] resizeSeconds, long seed) {
     public Options {
       Objects.requireNonNull(slo, "slo");
       Checks.nonNegative("warm-up (s)", warmupSeconds);
@@ -62,6 +67,20 @@ public final class ClusterSimulator {
       for (int i = 0; i < loadSeconds.length; i++) {
         Checks.nonNegative("load time of catalog entry " + i + " (s)", loadSeconds[i]);
       }
+      resizeSeconds = resizeSeconds == null ? loadSeconds.clone() : resizeSeconds.clone();
+      if (resizeSeconds.length != loadSeconds.length) {
+        throw new IllegalArgumentException("The resize times (" + resizeSeconds.length + ") must have one entry per "
+            + "load time (" + loadSeconds.length + ").");
+      }
+      for (int i = 0; i < resizeSeconds.length; i++) {
+        Checks.nonNegative("resize time of catalog entry " + i + " (s)", resizeSeconds[i]);
+      }
+    }
+
+    /** Options whose in-place resizes take as long as loading a new instance of the target kind. */
+    public Options(Slo slo, double warmupSeconds, double policyPeriodSeconds, double bucketSeconds,
+        double[] loadSeconds, long seed) {
+      this(slo, warmupSeconds, policyPeriodSeconds, bucketSeconds, loadSeconds, null, seed);
     }
   }
 
@@ -73,11 +92,18 @@ public final class ClusterSimulator {
   private int count;
   private int[] spec = new int[8];
   private int[] state = new int[8];
-  private double[] acquiredAt = new double[8];
   private double[][] queue = new double[8][];
   private int[] qHead = new int[8];
   private int[] qSize = new int[8];
   private int[] free = new int[8];
+  /** Per instance and server: whether it serves, whether it is being added, whether it leaves when its batch ends. */
+  private boolean[][] active = new boolean[8][];
+  private boolean[][] pending = new boolean[8][];
+  private boolean[][] retiring = new boolean[8][];
+  private int[] activeCount = new int[8];
+  private int[] heldGpus = new int[8];
+  private final int maxServers;
+  private final int maxBatchAll;
   private double[][][] batch = new double[8][][];
   private int[][] batchSize = new int[8][];
   private double[] timerAt = new double[8];
@@ -128,6 +154,8 @@ public final class ClusterSimulator {
     this.routing = new SplittableRandom(options.seed());
     this.noise = new SplittableRandom(options.seed() ^ 0x9E3779B97F4A7C15L);
     this.latencyTable = new double[catalog.size()][];
+    this.maxServers = catalog.stream().mapToInt(InstanceSpec::servers).max().orElse(1);
+    this.maxBatchAll = catalog.stream().mapToInt(InstanceSpec::maxBatch).max().orElse(1);
     for (int k = 0; k < catalog.size(); k++) {
       InstanceSpec s = catalog.get(k);
       latencyTable[k] = new double[s.maxBatch() + 1];
@@ -212,8 +240,7 @@ public final class ClusterSimulator {
         leave(i, now);
       }
     }
-    timeline.gpus(now, gpusHeld, gpusChangedAt);
-    gpusChangedAt = now;
+    changeGpus(now, 0);
     endTime = now;
   }
 
@@ -347,8 +374,9 @@ public final class ClusterSimulator {
 
   private int findFreeServer(int i) {
     int[] sizes = batchSize[i];
+    boolean[] on = active[i];
     for (int k = 0; k < sizes.length; k++) {
-      if (sizes[k] == 0) {
+      if (sizes[k] == 0 && on[k]) {
         return k;
       }
     }
@@ -389,7 +417,8 @@ public final class ClusterSimulator {
           }
         }
       }
-      default -> becomeReady(i, now);
+      case READY -> becomeReady(i, now);
+      default -> activate(i, (int) (payload >>> 34), now);
     }
   }
 
@@ -416,15 +445,39 @@ public final class ClusterSimulator {
       }
     }
     batchSize[i][server] = 0;
-    free[i]++;
     inService -= n;
-    if (symphony[i] != null) {
-      symphony[i].onGpuFree(now);
+    if (retiring[i][server]) {
+      retiring[i][server] = false;
+      active[i][server] = false;
+      activeCount[i]--;
+      releaseServer(i, now);
+      rebuildRouter();
+    } else {
+      free[i]++;
+      if (symphony[i] != null) {
+        symphony[i].onGpuFree(now);
+      }
     }
     dispatch(i, now);
-    if (state[i] == DRAINING && qSize[i] == 0 && free[i] == catalog.get(spec[i]).servers()) {
+    if (state[i] == DRAINING && idle(i)) {
       leave(i, now);
     }
+  }
+
+  /** Nothing queued and no server busy. */
+  private boolean idle(int i) {
+    return qSize[i] == 0 && free[i] == activeCount[i];
+  }
+
+  private int gpusPerServer(int k) {
+    InstanceSpec s = catalog.get(k);
+    return Math.max(1, s.gpus() / s.servers());
+  }
+
+  private void releaseServer(int i, double now) {
+    int g = gpusPerServer(spec[i]);
+    heldGpus[i] -= g;
+    changeGpus(now, -g);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -435,11 +488,15 @@ public final class ClusterSimulator {
       int n = 2 * count;
       spec = Arrays.copyOf(spec, n);
       state = Arrays.copyOf(state, n);
-      acquiredAt = Arrays.copyOf(acquiredAt, n);
       queue = Arrays.copyOf(queue, n);
       qHead = Arrays.copyOf(qHead, n);
       qSize = Arrays.copyOf(qSize, n);
       free = Arrays.copyOf(free, n);
+      active = Arrays.copyOf(active, n);
+      pending = Arrays.copyOf(pending, n);
+      retiring = Arrays.copyOf(retiring, n);
+      activeCount = Arrays.copyOf(activeCount, n);
+      heldGpus = Arrays.copyOf(heldGpus, n);
       batch = Arrays.copyOf(batch, n);
       batchSize = Arrays.copyOf(batchSize, n);
       timerAt = Arrays.copyOf(timerAt, n);
@@ -450,19 +507,24 @@ public final class ClusterSimulator {
     int i = count++;
     InstanceSpec s = catalog.get(k);
     spec[i] = k;
-    acquiredAt[i] = now;
     queue[i] = new double[16];
-    free[i] = s.servers();
-    batch[i] = new double[s.servers()][s.maxBatch()];
-    batchSize[i] = new int[s.servers()];
+    free[i] = 0;
+    active[i] = new boolean[maxServers];
+    pending[i] = new boolean[maxServers];
+    retiring[i] = new boolean[maxServers];
+    activeCount[i] = 0;
+    batch[i] = new double[maxServers][maxBatchAll];
+    batchSize[i] = new int[maxServers];
     timerAt[i] = Double.POSITIVE_INFINITY;
     if (s.dispatch().symphony() != null) {
       symphony[i] = BatchDispatcher.of(s.dispatch().symphony(), s.latency(), s.maxBatch(), s.servers(), 16);
     }
+    heldGpus[i] = s.gpus();
     changeGpus(now, s.gpus());
     events.add(new ScalingEvent(now, ScalingEvent.Kind.START, k, i));
     if (alreadyLoaded) {
       state[i] = SERVING;
+      activateAll(i);
       rebuildRouter();
     } else {
       state[i] = LOADING;
@@ -475,6 +537,7 @@ public final class ClusterSimulator {
       return;  // cancelled while loading
     }
     state[i] = SERVING;
+    activateAll(i);
     events.add(new ScalingEvent(now, ScalingEvent.Kind.READY, spec[i], i));
     rebuildRouter();
     while (heldSize > 0) {
@@ -490,15 +553,95 @@ public final class ClusterSimulator {
     state[i] = DRAINING;
     events.add(new ScalingEvent(now, ScalingEvent.Kind.DRAIN, spec[i], i));
     rebuildRouter();
-    if (qSize[i] == 0 && free[i] == catalog.get(spec[i]).servers()) {
+    if (idle(i)) {
       leave(i, now);
     }
   }
 
+  private void activateAll(int i) {
+    int n = catalog.get(spec[i]).servers();
+    for (int k = 0; k < n; k++) {
+      active[i][k] = true;
+    }
+    activeCount[i] = n;
+    free[i] = n;
+  }
+
+  /** A server added by a resize is loaded and serves. */
+  private void activate(int i, int server, double now) {
+    if (state[i] == GONE || !pending[i][server]) {
+      return;  // the instance left, or the server was cancelled
+    }
+    pending[i][server] = false;
+    active[i][server] = true;
+    activeCount[i]++;
+    free[i]++;
+    rebuildRouter();
+    dispatch(i, now);
+  }
+
+  private boolean resizable(int a, int b) {
+    InstanceSpec x = catalog.get(a);
+    InstanceSpec y = catalog.get(b);
+    return x.servers() != y.servers() && x.name().equals(y.name()) && x.dispatch().symphony() == null
+        && y.dispatch().symphony() == null;
+  }
+
+  /** Resizes serving instance i to kind b in place. */
+  private void resize(int i, int b, double now) {
+    int target = catalog.get(b).servers();
+    int g = gpusPerServer(b);
+    int present = activeCount[i];
+    for (int k = 0; k < maxServers; k++) {
+      present += pending[i][k] ? 1 : 0;
+      present -= retiring[i][k] ? 1 : 0;
+    }
+    spec[i] = b;
+    events.add(new ScalingEvent(now, ScalingEvent.Kind.RESIZE, b, i));
+    for (int k = 0; k < maxServers && present < target; k++) {
+      if (retiring[i][k]) {
+        retiring[i][k] = false;  // keep a server that was about to leave
+        present++;
+      }
+    }
+    for (int k = 0; k < maxServers && present < target; k++) {
+      if (!active[i][k] && !pending[i][k]) {
+        pending[i][k] = true;
+        present++;
+        heldGpus[i] += g;
+        changeGpus(now, g);
+        heap.push(now + options.resizeSeconds()[b], ACTIVATE | (long) i << 2 | (long) k << 34);
+      }
+    }
+    for (int k = maxServers - 1; k >= 0 && present > target; k--) {
+      if (pending[i][k]) {
+        pending[i][k] = false;
+        present--;
+        heldGpus[i] -= g;
+        changeGpus(now, -g);
+      }
+    }
+    for (int k = maxServers - 1; k >= 0 && present > target; k--) {
+      if (active[i][k] && !retiring[i][k]) {
+        present--;
+        if (batchSize[i][k] == 0) {
+          active[i][k] = false;
+          activeCount[i]--;
+          free[i]--;
+          heldGpus[i] -= g;
+          changeGpus(now, -g);
+        } else {
+          retiring[i][k] = true;
+        }
+      }
+    }
+    rebuildRouter();
+  }
+
   private void leave(int i, double now) {
     state[i] = GONE;
-    changeGpus(now, -catalog.get(spec[i]).gpus());
-    gpuSeconds += (now - acquiredAt[i]) * catalog.get(spec[i]).gpus();
+    changeGpus(now, -heldGpus[i]);
+    heldGpus[i] = 0;
     events.add(new ScalingEvent(now, ScalingEvent.Kind.STOP, spec[i], i));
     queue[i] = null;
     batch[i] = null;
@@ -507,6 +650,7 @@ public final class ClusterSimulator {
 
   private void changeGpus(double now, int delta) {
     timeline.gpus(now, gpusHeld, gpusChangedAt);
+    gpuSeconds += gpusHeld * (now - gpusChangedAt);
     gpusChangedAt = now;
     gpusHeld += delta;
   }
@@ -515,8 +659,9 @@ public final class ClusterSimulator {
     routableCount = 0;
     double sum = 0;
     for (int i = 0; i < count; i++) {
-      if (state[i] == SERVING) {
-        sum += catalog.get(spec[i]).peakThroughput();
+      if (state[i] == SERVING && activeCount[i] > 0) {
+        InstanceSpec s = catalog.get(spec[i]);
+        sum += activeCount[i] * s.maxBatch() / s.latency().seconds(s.maxBatch());
         routable[routableCount] = i;
         cumulative[routableCount] = sum;
         routableCount++;
@@ -555,18 +700,64 @@ public final class ClusterSimulator {
         throw new IllegalStateException("Policy '" + policy.name() + "' wants " + want[k] + " instances of "
             + "catalog entry " + k + "; counts must be at least 0.");
       }
-      int have = ready[k] + loading[k];
-      for (; have < want[k]; have++) {
+    }
+    // Vertical steps first, as growing in place is faster than loading: a deficit of a kind is met by growing serving
+    // instances of a smaller kind (the largest below it first, the busiest instance first); then a surplus of a kind
+    // meets a deficit of a smaller one by shrinking in place (the least busy first).
+    int[] have = new int[kinds];
+    for (int k = 0; k < kinds; k++) {
+      have[k] = ready[k] + loading[k];
+    }
+    for (int b = 0; b < kinds; b++) {
+      while (have[b] < want[b]) {
+        int pick = pickForResize(b);
+        if (pick < 0) {
+          break;
+        }
+        int a = spec[pick];
+        resize(pick, b, now);
+        have[a]--;
+        have[b]++;
+        ready[a]--;
+        ready[b]++;
+      }
+    }
+    for (int b = 0; b < kinds; b++) {
+      for (int a = 0; a < kinds && have[b] > want[b]; a++) {
+        if (catalog.get(a).servers() >= catalog.get(b).servers() || !resizable(b, a)) {
+          continue;
+        }
+        while (have[b] > want[b] && have[a] < want[a]) {
+          int pick = -1;
+          for (int i = 0; i < count; i++) {
+            if (spec[i] == b && state[i] == SERVING && (pick < 0 || qSize[i] + busy(i) < qSize[pick] + busy(pick))) {
+              pick = i;
+            }
+          }
+          if (pick < 0) {
+            break;
+          }
+          resize(pick, a, now);
+          have[b]--;
+          have[a]++;
+          ready[b]--;
+          ready[a]++;
+        }
+      }
+    }
+    for (int k = 0; k < kinds; k++) {
+      int n = ready[k] + loading[k];
+      for (; n < want[k]; n++) {
         start(k, now, false);
       }
       // Cancel the newest loading instances first, then drain the least busy serving ones.
-      for (int i = count - 1; i >= 0 && have > want[k]; i--) {
+      for (int i = count - 1; i >= 0 && n > want[k]; i--) {
         if (spec[i] == k && state[i] == LOADING) {
           leave(i, now);
-          have--;
+          n--;
         }
       }
-      while (have > want[k]) {
+      while (n > want[k]) {
         int best = -1;
         for (int i = 0; i < count; i++) {
           if (spec[i] == k && state[i] == SERVING
@@ -575,13 +766,32 @@ public final class ClusterSimulator {
           }
         }
         drain(best, now);
-        have--;
+        n--;
       }
     }
   }
 
+  /**
+   * A serving instance to grow into kind b: of a smaller resizable kind, the largest such kind first, the busiest
+   * instance of it first; -1 when none.
+   */
+  private int pickForResize(int b) {
+    int pick = -1;
+    for (int i = 0; i < count; i++) {
+      if (state[i] != SERVING || !resizable(spec[i], b)
+          || catalog.get(spec[i]).servers() >= catalog.get(b).servers()) {
+        continue;
+      }
+      if (pick < 0 || catalog.get(spec[i]).servers() > catalog.get(spec[pick]).servers()
+          || (spec[i] == spec[pick] && qSize[i] + busy(i) > qSize[pick] + busy(pick))) {
+        pick = i;
+      }
+    }
+    return pick;
+  }
+
   private int busy(int i) {
-    return catalog.get(spec[i]).servers() - free[i];
+    return activeCount[i] - free[i];
   }
 
   private long drops() {

@@ -15,6 +15,8 @@ public record ScalingEvent(double seconds, Kind kind, int catalogEntry, int inst
     START,
     /** It finished loading and serves. */
     READY,
+    /** It was resized in place to another kind (its catalog entry is the new one). */
+    RESIZE,
     /** It takes no new requests and leaves when empty. */
     DRAIN,
     /** Its GPUs were released (drained, cancelled while loading, or the end of the run). */

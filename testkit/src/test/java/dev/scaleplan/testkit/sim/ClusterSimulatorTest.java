@@ -189,6 +189,25 @@ class ClusterSimulatorTest {
   }
 
   @Test
+  void anInstanceGrowsAndShrinksInPlace() {
+    // Kinds: one A100 server, and two sharing a queue (2 GPUs). The policy wants the larger kind from its decision at
+    // 1 s and the smaller one from 3 s: the instance is resized in place (no new instance), its second server holds a
+    // GPU from 1 s, serves from 1.5 s (resize time 0.5 s) and leaves at 3 s (idle: requests at 0.5, 2 and 4 s go to
+    // server 0, the first free one). GPU-seconds: 1 GPU for the whole run plus 1 from 1 to 3 s.
+    InstanceSpec one = InstanceSpec.of("A100", RESNET50, 32);
+    InstanceSpec two = one.withServers(2);
+    AutoscalingPolicy grow = policy("grow", o -> o.nowSeconds() < 3 ? new int[] {0, 1} : new int[] {1, 0});
+    SimResult r = ClusterSimulator.run(List.of(one, two), new int[] {1, 0}, fromTimes(new double[] {0.5, 2, 4}),
+        grow, new ClusterSimulator.Options(Slo.of(99, 1), 0, 1, 1, new double[] {9, 9}, new double[] {0.5, 0.5}, 1));
+    assertEquals(List.of(ScalingEvent.Kind.START, ScalingEvent.Kind.RESIZE, ScalingEvent.Kind.RESIZE,
+        ScalingEvent.Kind.STOP), r.events().stream().map(ScalingEvent::kind).toList());
+    assertEquals(new ScalingEvent(1, ScalingEvent.Kind.RESIZE, 1, 0), r.events().get(1));
+    assertEquals(new ScalingEvent(3, ScalingEvent.Kind.RESIZE, 0, 0), r.events().get(2));
+    assertEquals(4 + RESNET50.seconds(1) + 2, r.gpuSeconds(), 1e-9);
+    assertEquals(3, r.served());
+  }
+
+  @Test
   void badInputNamesTheValue() {
     InstanceSpec a = InstanceSpec.of("A100", RESNET50, 8);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

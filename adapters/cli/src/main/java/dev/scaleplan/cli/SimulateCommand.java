@@ -18,6 +18,7 @@ import dev.scaleplan.testkit.policy.CapacityPolicy;
 import dev.scaleplan.testkit.policy.KnativeKpa;
 import dev.scaleplan.testkit.policy.KubernetesHpa;
 import dev.scaleplan.testkit.policy.RayServe;
+import dev.scaleplan.testkit.policy.TwoStagePolicy;
 import dev.scaleplan.testkit.report.SvgLineChart;
 import dev.scaleplan.testkit.sim.AutoscalingPolicy;
 import dev.scaleplan.testkit.sim.ClusterSimulator;
@@ -60,7 +61,9 @@ import picocli.CommandLine.Spec;
       "",
       "Policies: fixed (the initial instances), k8s-hpa, knative-kpa, ray-serve (each by its documented default "
           + "rule, with a target of one max batch of requests per instance), scaleplan-capacity (ours: instances "
-          + "from the queueing model's capacity under the SLO).",
+          + "from the queueing model's capacity under the SLO), and the joint family after Themis: "
+          + "scaleplan-two-stage (ours: instances grow in place to 2 or 4 GPUs while new ones load, then shrink "
+          + "back), horizontal-only and vertical-only.",
       "",
       "Exit status: 0 when the runs finished, 2 on bad input."
     },
@@ -73,7 +76,8 @@ import picocli.CommandLine.Spec;
       "  scaleplan simulate --trace my.csv.gz --format timestamps --policies fixed,scaleplan-capacity --json"
     })
 final class SimulateCommand implements Callable<Integer> {
-  static final List<String> POLICIES = List.of("fixed", "k8s-hpa", "knative-kpa", "ray-serve", "scaleplan-capacity");
+  static final List<String> POLICIES = List.of("fixed", "k8s-hpa", "knative-kpa", "ray-serve", "scaleplan-capacity",
+      "horizontal-only", "vertical-only", "scaleplan-two-stage");
   static final List<String> EXAMPLES = List.of("azure-llm-code", "azure-llm-conv", "bursty", "poisson");
 
   @Spec CommandSpec spec;
@@ -101,8 +105,8 @@ final class SimulateCommand implements Callable<Integer> {
   double speedUp;
 
   @Option(names = "--policies", paramLabel = "LIST", split = ",",
-      defaultValue = "fixed,k8s-hpa,knative-kpa,ray-serve,scaleplan-capacity",
-      description = "Comma-separated policies. Default: all.")
+      defaultValue = "fixed,k8s-hpa,knative-kpa,ray-serve,scaleplan-capacity,scaleplan-two-stage",
+      description = "Comma-separated policies (see above). Default: ${DEFAULT-VALUE}.")
   List<String> policies;
 
   @Option(names = "--gpu-type", paramLabel = "TYPE", defaultValue = "A100-80GB",
@@ -125,6 +129,11 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--load-time", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
       description = "Time from a scale-up decision to the new instance's first request. Default: ${DEFAULT-VALUE}.")
   double loadTime;
+
+  @Option(names = "--resize-time", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+      description = "Time for an instance grown in place (2 or 4 GPUs) to serve on its added GPUs: a copy from its own "
+          + "GPU over NVLink, an assumption. Default: ${DEFAULT-VALUE}.")
+  double resizeTime;
 
   @Option(names = "--load-from", paramLabel = "SOURCE",
       description = "Take the load time from the loading planner instead of --load-time: multicast (ours: chains from "
@@ -180,6 +189,7 @@ final class SimulateCommand implements Callable<Integer> {
     validate();
     Slo slo = Slo.of(sloPercentile, sloTarget);
     InstanceSpec spec = InstanceSpec.of(gpuType, latency(), maxBatch);
+    List<InstanceSpec> catalog = List.of(spec, spec.withServers(2), spec.withServers(4));
     CapacityPolicy ours = new CapacityPolicy(spec, slo, maxInstances);
     double capacity = ours.capacityPerInstance();
     Map<String, Double> sources = loadSources();
@@ -197,9 +207,10 @@ final class SimulateCommand implements Callable<Integer> {
         List<SimResult> runs = new ArrayList<>();
         for (int k = 0; k < replications; k++) {
           try {
-            runs.add(ClusterSimulator.run(List.of(spec), new int[] {initial}, arrivals(seed + k), policy(name, spec,
-                slo), new ClusterSimulator.Options(slo, warmup, period, bucket(), new double[] {source.getValue()},
-                seed + k)));
+            double l = source.getValue();
+            runs.add(ClusterSimulator.run(catalog, new int[] {initial, 0, 0}, arrivals(seed + k),
+                policy(name, catalog, slo), new ClusterSimulator.Options(slo, warmup, period, bucket(),
+                    new double[] {l, l, l}, new double[] {resizeTime, resizeTime, resizeTime}, seed + k)));
           } catch (TraceFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
@@ -225,8 +236,12 @@ final class SimulateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private AutoscalingPolicy policy(String name, InstanceSpec spec, Slo slo) {
+  private AutoscalingPolicy policy(String name, List<InstanceSpec> catalog, Slo slo) {
+    InstanceSpec spec = catalog.get(0);
     return switch (name) {
+      case "scaleplan-two-stage" -> new TwoStagePolicy(TwoStagePolicy.Mode.TWO_STAGE, catalog, slo, maxInstances);
+      case "horizontal-only" -> new TwoStagePolicy(TwoStagePolicy.Mode.HORIZONTAL_ONLY, catalog, slo, maxInstances);
+      case "vertical-only" -> new TwoStagePolicy(TwoStagePolicy.Mode.VERTICAL_ONLY, catalog, slo, maxInstances);
       case "fixed" -> AutoscalingPolicy.fixed();
       case "k8s-hpa" -> new KubernetesHpa(maxBatch, 1, maxInstances);
       case "knative-kpa" -> new KnativeKpa(maxBatch / 0.7, maxInstances);
@@ -304,6 +319,9 @@ final class SimulateCommand implements Callable<Integer> {
     }
     if (maxInstances < 1 || maxInstances > 100_000) {
       throw new IllegalArgumentException("The --max-instances (" + maxInstances + ") must be between 1 and 100,000.");
+    }
+    if (!(resizeTime >= 0)) {
+      throw new IllegalArgumentException("The --resize-time (" + resizeTime + " s) must be at least 0.");
     }
     if (!(period > 0) || !(loadTime >= 0) || !(warmup >= 0)) {
       throw new IllegalArgumentException("The --period (" + period + " s) must be above 0, and --load-time ("

@@ -21,7 +21,7 @@ class SimulateCommandTest {
     assertEquals(0, r.status(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     JsonNode p = j.get("policies");
-    assertEquals(5, p.size());
+    assertEquals(6, p.size());
     long requests = p.get(0).get("requests").asLong();
     // The conv trace's 19,366 requests at 50 times the rate: about 968,300 (random rounding per 1 s bin).
     assertEquals(968_300, requests, 3600);
@@ -35,7 +35,7 @@ class SimulateCommandTest {
         "latency-p99.svg", "instances.svg", "capacity-vs-demand.svg"}) {
       assertTrue(Files.size(dir.resolve(f)) > 100, f);
     }
-    assertEquals(6, Files.readAllLines(dir.resolve("summary.csv")).size());
+    assertEquals(7, Files.readAllLines(dir.resolve("summary.csv")).size());
   }
 
   @Test
@@ -66,6 +66,18 @@ class SimulateCommandTest {
       assertTrue(x.get("p99HalfWidth").asDouble() >= 0, x.toString());
     }
     assertEquals(3, j.get("replications").asInt());
+  }
+
+  @Test
+  void theJointFamilyRunsWithResizes() throws IOException {
+    PlanCommandTest.Result r = PlanCommandTest.run("simulate", "--example", "bursty", "--rate-scale", "2000",
+        "--policies", "horizontal-only,vertical-only,scaleplan-two-stage", "--resize-time", "0.5s", "--json");
+    assertEquals(0, r.status(), r.err());
+    JsonNode p = new ObjectMapper().readTree(r.out()).get("policies");
+    assertEquals(3, p.size());
+    // Vertical-only never starts an instance; the others do on bursts of 15/s x 2000 = 30,000/s.
+    assertEquals(0, p.get(1).get("scaleUps").asLong());
+    assertTrue(p.get(0).get("scaleUps").asLong() > 0 && p.get(2).get("scaleUps").asLong() > 0, p.toString());
   }
 
   @Test

@@ -208,7 +208,8 @@ final class SimulateCommand implements Callable<Integer> {
         for (int k = 0; k < replications; k++) {
           try {
             double l = source.getValue();
-            runs.add(ClusterSimulator.run(catalog, new int[] {initial, 0, 0}, arrivals(seed + k),
+            ArrivalStream a = arrivals(seed + k);
+            runs.add(ClusterSimulator.run(catalog, new int[] {initial, 0, 0}, progress ? withProgress(a, err) : a,
                 policy(name, catalog, slo), new ClusterSimulator.Options(slo, warmup, period, bucket(),
                     new double[] {l, l, l}, new double[] {resizeTime, resizeTime, resizeTime}, seed + k)));
           } catch (TraceFormatException e) {
@@ -234,6 +235,39 @@ final class SimulateCommand implements Callable<Integer> {
     }
     o.flush();
     return 0;
+  }
+
+  /** The stream, reporting on the terminal about twice a second how far the run has come. */
+  private static ArrivalStream withProgress(ArrivalStream in, PrintWriter err) {
+    return new ArrivalStream() {
+      long n;
+      long last = System.nanoTime();
+
+      @Override
+      public boolean advance() {
+        boolean more = in.advance();
+        if ((++n & 0xffff) == 0 && System.nanoTime() - last > 500_000_000L) {
+          last = System.nanoTime();
+          err.printf(Locale.ROOT, "\r  %,d requests, %s simulated", n, Text.seconds(in.seconds()));
+          err.flush();
+        }
+        if (!more && n > 0xffff) {
+          err.print("\r" + " ".repeat(60) + "\r");
+          err.flush();
+        }
+        return more;
+      }
+
+      @Override
+      public double seconds() {
+        return in.seconds();
+      }
+
+      @Override
+      public void close() {
+        in.close();
+      }
+    };
   }
 
   private AutoscalingPolicy policy(String name, List<InstanceSpec> catalog, Slo slo) {

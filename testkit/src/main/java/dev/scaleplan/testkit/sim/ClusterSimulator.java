@@ -4,6 +4,7 @@ import dev.scaleplan.api.Checks;
 import dev.scaleplan.api.DispatchRule;
 import dev.scaleplan.api.Slo;
 import dev.scaleplan.solvers.batching.BatchDispatcher;
+import dev.scaleplan.solvers.scaling.TransitionPlanner;
 import dev.scaleplan.testkit.trace.ArrivalStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +40,7 @@ public final class ClusterSimulator {
   private static final int TIMER = 1;
   private static final int READY = 2;
   private static final int ACTIVATE = 3;
+  private static final int RAMP = 4;
 
   private static final int LOADING = 0;
   private static final int SERVING = 1;
@@ -52,12 +54,17 @@ public final class ClusterSimulator {
    * @param warmupSeconds requests arriving before this are served but not measured
    * @param policyPeriodSeconds how often the policy decides
    * @param bucketSeconds the timeline's bucket width
-   * @param loadSeconds per catalog entry, the time from the decision to start an instance to its first request
+   * @param loadSeconds per catalog entry, the time from the decision to start an instance to it serving in full
+   * @param resizeSeconds per catalog entry, the time for servers added in place to serve (null: the load times)
+   * @param ramp live scaling while loading (BlitzScale): the share of its throughput a loading instance already serves,
+   *     by time since its start, as the live-offload planner gives it ({@code CapacityTimeline.ramp}); null or
+   *     {@link TransitionPlanner.Ramp#STEP} for none
    * @param seed the seed of the routing and service-time streams
    */
   public record Options(Slo slo, double warmupSeconds, double policyPeriodSeconds, double bucketSeconds,
-      double[] loadSeconds, double[] resizeSeconds, long seed) {
+      double[] loadSeconds, double[] resizeSeconds, TransitionPlanner.Ramp ramp, long seed) {
     public Options {
+      ramp = ramp == null ? TransitionPlanner.Ramp.STEP : ramp;
       Objects.requireNonNull(slo, "slo");
       Checks.nonNegative("warm-up (s)", warmupSeconds);
       Checks.positive("policy period (s)", policyPeriodSeconds);
@@ -77,10 +84,16 @@ public final class ClusterSimulator {
       }
     }
 
+    /** Options without live scaling: a new instance serves nothing until loaded. */
+    public Options(Slo slo, double warmupSeconds, double policyPeriodSeconds, double bucketSeconds,
+        double[] loadSeconds, double[] resizeSeconds, long seed) {
+      this(slo, warmupSeconds, policyPeriodSeconds, bucketSeconds, loadSeconds, resizeSeconds, null, seed);
+    }
+
     /** Options whose in-place resizes take as long as loading a new instance of the target kind. */
     public Options(Slo slo, double warmupSeconds, double policyPeriodSeconds, double bucketSeconds,
         double[] loadSeconds, long seed) {
-      this(slo, warmupSeconds, policyPeriodSeconds, bucketSeconds, loadSeconds, null, seed);
+      this(slo, warmupSeconds, policyPeriodSeconds, bucketSeconds, loadSeconds, null, null, seed);
     }
   }
 
@@ -102,6 +115,9 @@ public final class ClusterSimulator {
   private boolean[][] retiring = new boolean[8][];
   private int[] activeCount = new int[8];
   private int[] heldGpus = new int[8];
+  /** The share of its throughput a loading instance serves now (1 once loaded); and when it started. */
+  private double[] fraction = new double[8];
+  private double[] startedAt = new double[8];
   private final int maxServers;
   private final int maxBatchAll;
   private double[][][] batch = new double[8][][];
@@ -385,14 +401,14 @@ public final class ClusterSimulator {
 
   private void startBatch(int i, int server, int n, double now) {
     int k = spec[i];
-    double service = latencyTable[k][n];
+    double service = latencyTable[k][n] / fraction[i];  // a loading instance serves at its live share
     if (catalog.get(k).service() == InstanceSpec.Service.EXPONENTIAL) {
       service *= -Math.log(1 - noise.nextDouble());
     }
     batchSize[i][server] = n;
     free[i]--;
     inService += n;
-    heap.push(now + service, COMPLETE | (long) i << 2 | (long) server << 34);
+    heap.push(now + service, COMPLETE | (long) i << 3 | (long) server << 34);
   }
 
   /** Wakes instance i at {@code at}, unless a timer at or before it is pending (that one re-checks). */
@@ -401,23 +417,24 @@ public final class ClusterSimulator {
       return;
     }
     timerAt[i] = at;  // a later pending timer becomes stale and is ignored when it fires
-    heap.push(at, TIMER | (long) i << 2);
+    heap.push(at, TIMER | (long) i << 3);
   }
 
   private void handle(double now, long payload) {
-    int kind = (int) (payload & 3);
-    int i = (int) ((payload >>> 2) & 0xffffffffL);
+    int kind = (int) (payload & 7);
+    int i = (int) ((payload >>> 3) & 0x7fffffffL);
     switch (kind) {
       case COMPLETE -> complete(i, (int) (payload >>> 34), now);
       case TIMER -> {
         if (timerAt[i] == now) {
           timerAt[i] = Double.POSITIVE_INFINITY;
-          if (state[i] == SERVING || state[i] == DRAINING) {
+          if (state[i] != GONE) {
             dispatch(i, now);
           }
         }
       }
       case READY -> becomeReady(i, now);
+      case RAMP -> ramp(i, now);
       default -> activate(i, (int) (payload >>> 34), now);
     }
   }
@@ -497,6 +514,8 @@ public final class ClusterSimulator {
       retiring = Arrays.copyOf(retiring, n);
       activeCount = Arrays.copyOf(activeCount, n);
       heldGpus = Arrays.copyOf(heldGpus, n);
+      fraction = Arrays.copyOf(fraction, n);
+      startedAt = Arrays.copyOf(startedAt, n);
       batch = Arrays.copyOf(batch, n);
       batchSize = Arrays.copyOf(batchSize, n);
       timerAt = Arrays.copyOf(timerAt, n);
@@ -520,6 +539,8 @@ public final class ClusterSimulator {
       symphony[i] = BatchDispatcher.of(s.dispatch().symphony(), s.latency(), s.maxBatch(), s.servers(), 16);
     }
     heldGpus[i] = s.gpus();
+    startedAt[i] = now;
+    fraction[i] = alreadyLoaded ? 1 : 0;
     changeGpus(now, s.gpus());
     events.add(new ScalingEvent(now, ScalingEvent.Kind.START, k, i));
     if (alreadyLoaded) {
@@ -528,7 +549,13 @@ public final class ClusterSimulator {
       rebuildRouter();
     } else {
       state[i] = LOADING;
-      heap.push(now + options.loadSeconds()[k], READY | (long) i << 2);
+      double load = options.loadSeconds()[k];
+      heap.push(now + load, READY | (long) i << 3);
+      for (double t : options.ramp().times()) {
+        if (t < load) {
+          heap.push(now + t, RAMP | (long) i << 3);
+        }
+      }
     }
   }
 
@@ -537,16 +564,13 @@ public final class ClusterSimulator {
       return;  // cancelled while loading
     }
     state[i] = SERVING;
-    activateAll(i);
+    fraction[i] = 1;
+    if (activeCount[i] == 0) {
+      activateAll(i);
+    }
     events.add(new ScalingEvent(now, ScalingEvent.Kind.READY, spec[i], i));
     rebuildRouter();
-    while (heldSize > 0) {
-      double arrivedAt = held[heldHead];
-      heldHead = (heldHead + 1) & (held.length - 1);
-      heldSize--;
-      queuedTotal--;
-      route(now, arrivedAt);
-    }
+    becomeRoutable(now);
   }
 
   private void drain(int i, double now) {
@@ -565,6 +589,31 @@ public final class ClusterSimulator {
     }
     activeCount[i] = n;
     free[i] = n;
+  }
+
+  /** A loading instance's live share changes (live scaling): it serves that share of its throughput from now. */
+  private void ramp(int i, double now) {
+    if (state[i] != LOADING) {
+      return;
+    }
+    fraction[i] = options.ramp().at(now - startedAt[i]);
+    if (fraction[i] > 0 && activeCount[i] == 0) {
+      activateAll(i);
+    }
+    rebuildRouter();
+    becomeRoutable(now);
+    dispatch(i, now);
+  }
+
+  /** Requests held while no instance could take them go out once one can. */
+  private void becomeRoutable(double now) {
+    while (heldSize > 0 && routableCount > 0) {
+      double arrivedAt = held[heldHead];
+      heldHead = (heldHead + 1) & (held.length - 1);
+      heldSize--;
+      queuedTotal--;
+      route(now, arrivedAt);
+    }
   }
 
   /** A server added by a resize is loaded and serves. */
@@ -610,7 +659,7 @@ public final class ClusterSimulator {
         present++;
         heldGpus[i] += g;
         changeGpus(now, g);
-        heap.push(now + options.resizeSeconds()[b], ACTIVATE | (long) i << 2 | (long) k << 34);
+        heap.push(now + options.resizeSeconds()[b], ACTIVATE | (long) i << 3 | (long) k << 34);
       }
     }
     for (int k = maxServers - 1; k >= 0 && present > target; k--) {
@@ -659,9 +708,10 @@ public final class ClusterSimulator {
     routableCount = 0;
     double sum = 0;
     for (int i = 0; i < count; i++) {
-      if (state[i] == SERVING && activeCount[i] > 0) {
+      boolean live = state[i] == SERVING || state[i] == LOADING && fraction[i] > 0;
+      if (live && activeCount[i] > 0) {
         InstanceSpec s = catalog.get(spec[i]);
-        sum += activeCount[i] * s.maxBatch() / s.latency().seconds(s.maxBatch());
+        sum += fraction[i] * activeCount[i] * s.maxBatch() / s.latency().seconds(s.maxBatch());
         routable[routableCount] = i;
         cumulative[routableCount] = sum;
         routableCount++;
@@ -753,7 +803,11 @@ public final class ClusterSimulator {
       // Cancel the newest loading instances first, then drain the least busy serving ones.
       for (int i = count - 1; i >= 0 && n > want[k]; i--) {
         if (spec[i] == k && state[i] == LOADING) {
-          leave(i, now);
+          if (idle(i)) {
+            leave(i, now);
+          } else {
+            drain(i, now);  // live scaling gave it requests: it finishes them first
+          }
           n--;
         }
       }

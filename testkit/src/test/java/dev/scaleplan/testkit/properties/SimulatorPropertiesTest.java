@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scaleplan.api.Slo;
+import dev.scaleplan.solvers.scaling.TransitionPlanner;
 import dev.scaleplan.testkit.gen.Gen;
 import dev.scaleplan.testkit.gen.Property;
 import dev.scaleplan.testkit.gen.SimGens;
@@ -27,16 +28,21 @@ import org.junit.jupiter.api.TestFactory;
  * of one, and the same seed replays the same run.
  */
 class SimulatorPropertiesTest {
-  record Scenario(InstanceSpec spec, Supplier<ArrivalStream> workload, int initial, boolean autoscale) {}
+  record Scenario(InstanceSpec spec, Supplier<ArrivalStream> workload, int initial, boolean autoscale,
+      boolean live) {}
 
   static final Gen<Scenario> SCENARIOS = (rng, size) -> new Scenario(SimGens.instances().generate(rng, size),
-      SimGens.workloads(400).generate(rng, size), rng.nextInt(3), rng.nextBoolean());
+      SimGens.workloads(400).generate(rng, size), rng.nextInt(3), rng.nextBoolean(), rng.nextBoolean());
+
+  /** Live scaling: a loading instance serves 20% of its throughput from 0.1 s and 60% from 0.3 s. */
+  static final TransitionPlanner.Ramp RAMP = new TransitionPlanner.Ramp(new double[] {0.1, 0.3},
+      new double[] {0.2, 0.6});
 
   @TestFactory
   Stream<DynamicTest> bookkeepingHolds() {
     return Property.cases("simulator bookkeeping", SCENARIOS, 150, s -> {
       ClusterSimulator.Options options = new ClusterSimulator.Options(Slo.of(99, 0.05), 0, 1, 2,
-          new double[] {0.5}, 11);
+          new double[] {0.5}, null, s.live() ? RAMP : null, 11);
       AutoscalingPolicy policy = s.autoscale() ? new KnativeKpa(8, 20) : AutoscalingPolicy.fixed();
       int initial = s.autoscale() ? s.initial() : Math.max(1, s.initial());
       SimResult r = ClusterSimulator.run(List.of(s.spec()), new int[] {initial}, s.workload().get(), policy,

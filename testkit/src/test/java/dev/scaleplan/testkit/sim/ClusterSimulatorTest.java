@@ -13,6 +13,7 @@ import dev.scaleplan.queueing.MMc;
 import dev.scaleplan.queueing.QueueMetrics;
 import dev.scaleplan.solvers.batching.BatchDispatcher;
 import dev.scaleplan.solvers.batching.DispatchComparison;
+import dev.scaleplan.solvers.scaling.TransitionPlanner;
 import dev.scaleplan.testkit.trace.ArrivalStream;
 import dev.scaleplan.testkit.trace.Arrivals;
 import java.util.List;
@@ -205,6 +206,22 @@ class ClusterSimulatorTest {
     assertEquals(new ScalingEvent(3, ScalingEvent.Kind.RESIZE, 0, 0), r.events().get(2));
     assertEquals(4 + RESNET50.seconds(1) + 2, r.gpuSeconds(), 1e-9);
     assertEquals(3, r.served());
+  }
+
+  @Test
+  void liveScalingServesAShareWhileLoading() {
+    // No instance at first; the policy wants one at 1 s; it loads in 10 s but serves half its throughput from 2 s
+    // after its start (ramp: 0.5 from t = 2 s). A request at 1.5 s is held until 3 s, then served at half speed:
+    // latency 3 - 1.5 + 2 x l(1). Without the ramp it waits until 11 s.
+    double[] times = {1.5};
+    AutoscalingPolicy one = policy("one", o -> new int[] {1});
+    TransitionPlanner.Ramp ramp = new TransitionPlanner.Ramp(new double[] {2}, new double[] {0.5});
+    SimResult live = ClusterSimulator.run(List.of(InstanceSpec.of("A100", RESNET50, 32)), new int[] {0},
+        fromTimes(times), one, new ClusterSimulator.Options(Slo.of(99, 1), 0, 1, 1, new double[] {10}, null, ramp, 1));
+    assertEquals(1.5 + 2 * RESNET50.seconds(1), live.percentileSeconds(100), 1.5e-3);
+    SimResult step = ClusterSimulator.run(List.of(InstanceSpec.of("A100", RESNET50, 32)), new int[] {0},
+        fromTimes(times), one, new ClusterSimulator.Options(Slo.of(99, 1), 0, 1, 1, new double[] {10}, 1));
+    assertEquals(11 - 1.5 + RESNET50.seconds(1), step.percentileSeconds(100), 1e-2);
   }
 
   @Test

@@ -63,7 +63,7 @@ import picocli.CommandLine.Spec;
           + "rule, with a target of one max batch of requests per instance), scaleplan-capacity (ours: instances "
           + "from the queueing model's capacity under the SLO), and the joint family after Themis: "
           + "scaleplan-two-stage (ours: instances grow in place to 2 or 4 GPUs while new ones load, then shrink "
-          + "back), horizontal-only and vertical-only.",
+          + "back), horizontal-only (the same as scaleplan-capacity) and vertical-only.",
       "",
       "Exit status: 0 when the runs finished, 2 on bad input."
     },

@@ -127,7 +127,7 @@ public final class TwoStagePolicy implements AutoscalingPolicy {
         }
       }
     }
-    int[] want = new int[kinds];
+    int[] want = new int[Math.max(kinds, o.catalog().size())];
     if (mode == Mode.HORIZONTAL_ONLY || kinds == 1) {
       want[0] = instances;
       return want;

@@ -118,8 +118,36 @@ final class OffloadCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of tables.")
   boolean json;
 
+  /** What the command computes: the profile, the layer costs, the load plan, the timeline, one instance's rate. */
+  record Computed(LatencyProfile profile, LayerCosts costs, LoadPlan plan, CapacityTimeline.Timeline timeline,
+      double alone, Topology topology, double perLayer, long perRequest, LoadRequest load) {}
+
   @Override
   public Integer call() {
+    Computed c = compute();
+    LatencyProfile p = c.profile();
+    LayerCosts costs = c.costs();
+    LoadPlan plan = c.plan();
+    CapacityTimeline.Timeline tl = c.timeline();
+    double alone = c.alone();
+    Topology t = c.topology();
+    double perLayer = c.perLayer();
+    long perRequest = c.perRequest();
+    LoadRequest load = c.load();
+    double link = t.hosts().get(0).nicBytesPerSecond();
+    PrintWriter out = spec.commandLine().getOut();
+    if (plot != null) {
+      writePlot(tl, alone);
+    }
+    if (json) {
+      out.println(toJson(p, costs, plan, tl, alone));
+      return 0;
+    }
+    return print(out, p, costs, plan, tl, alone, t, perLayer, perRequest, load, link);
+  }
+
+  /** The timeline with this command's options (defaults: Llama-2-7B's layer on the pcie topology). */
+  Computed compute() {
     if (layers < 1 || layers > 1_000 || batch < 1 || tokens < 1 || activationBytes < 0
         || activationBytes > 1L << 40 || targets < 1 || targets > 16) {
       throw new IllegalArgumentException("Need --layers in 1..1000, --batch and --tokens of at least 1, "
@@ -183,14 +211,11 @@ final class OffloadCommand implements Callable<Integer> {
     CapacityTimeline.Timeline tl = CapacityTimeline.of(costs, ready,
         sloTarget == null ? Double.POSITIVE_INFINITY : sloTarget);
     double alone = batch / costs.wholeSeconds();
-    PrintWriter out = spec.commandLine().getOut();
-    if (plot != null) {
-      writePlot(tl, alone);
-    }
-    if (json) {
-      out.println(toJson(p, costs, plan, tl, alone));
-      return 0;
-    }
+    return new Computed(p, costs, plan, tl, alone, t, perLayer, perRequest, load);
+  }
+
+  private int print(PrintWriter out, LatencyProfile p, LayerCosts costs, LoadPlan plan, CapacityTimeline.Timeline tl,
+      double alone, Topology t, double perLayer, long perRequest, LoadRequest load, double link) {
     out.printf(Locale.ROOT, "%s: %d layers of %s (batch of %d x %d tokens), %d new instance(s) loading %s on %s in %s%n",
         p.model(), layers, Text.seconds(perLayer), batch, tokens, targets, gbText(load.modelBytes()), t.name(),
         Text.seconds(plan.makespanSeconds()));

@@ -14,6 +14,8 @@ import dev.scaleplan.solvers.loading.LoadPlan;
 import dev.scaleplan.solvers.loading.LoadPlanner;
 import dev.scaleplan.solvers.loading.LoadRequest;
 import dev.scaleplan.solvers.loading.Topology;
+import dev.scaleplan.solvers.offload.CapacityTimeline;
+import dev.scaleplan.solvers.scaling.TransitionPlanner;
 import dev.scaleplan.testkit.policy.CapacityPolicy;
 import dev.scaleplan.testkit.policy.KnativeKpa;
 import dev.scaleplan.testkit.policy.KubernetesHpa;
@@ -42,6 +44,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -135,6 +138,12 @@ final class SimulateCommand implements Callable<Integer> {
           + "GPU over NVLink, an assumption. Default: ${DEFAULT-VALUE}.")
   double resizeTime;
 
+  @Option(names = "--live-offload",
+      description = "Live scaling (BlitzScale): a loading instance already serves the share of its throughput that "
+          + "layer-level cooperative execution gives, as 'scaleplan offload' computes it with its defaults "
+          + "(Llama-2-7B layers, 13.5 GB on the pcie topology), stretched to the load time.")
+  boolean liveOffload;
+
   @Option(names = "--load-from", paramLabel = "SOURCE",
       description = "Take the load time from the loading planner instead of --load-time: multicast (ours: chains from "
           + "a serving instance's GPUs), object-store (cold start), host-cache (cache everywhere), fastest-tier "
@@ -211,7 +220,7 @@ final class SimulateCommand implements Callable<Integer> {
             ArrivalStream a = arrivals(seed + k);
             runs.add(ClusterSimulator.run(catalog, new int[] {initial, 0, 0}, progress ? withProgress(a, err) : a,
                 policy(name, catalog, slo), new ClusterSimulator.Options(slo, warmup, period, bucket(),
-                    new double[] {l, l, l}, new double[] {resizeTime, resizeTime, resizeTime}, seed + k)));
+                    new double[] {l, l, l}, new double[] {resizeTime, resizeTime, resizeTime}, ramp(l), seed + k)));
           } catch (TraceFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
@@ -235,6 +244,21 @@ final class SimulateCommand implements Callable<Integer> {
     }
     o.flush();
     return 0;
+  }
+
+  /** The live-offload ramp for a load of {@code loadSeconds}, or null without --live-offload. */
+  private TransitionPlanner.Ramp ramp(double loadSeconds) {
+    if (!liveOffload || !(loadSeconds > 0)) {
+      return null;
+    }
+    OffloadCommand.Computed c = CommandLine.populateCommand(new OffloadCommand()).compute();
+    TransitionPlanner.Ramp shape = CapacityTimeline.ramp(c.timeline(), 1, c.alone());
+    double stretch = loadSeconds / c.timeline().completeSeconds();
+    double[] times = shape.times();
+    for (int i = 0; i < times.length; i++) {
+      times[i] *= stretch;
+    }
+    return new TransitionPlanner.Ramp(times, shape.fractions());
   }
 
   /** The stream, reporting on the terminal about twice a second how far the run has come. */

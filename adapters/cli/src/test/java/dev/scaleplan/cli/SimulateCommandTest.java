@@ -81,6 +81,22 @@ class SimulateCommandTest {
   }
 
   @Test
+  void liveOffloadServesWhileLoading() throws IOException {
+    // The same bursts; with live scaling a loading instance already serves part of its throughput (the offload
+    // planner's ramp), so the tail can only get shorter.
+    String[] base = {"simulate", "--example", "bursty", "--rate-scale", "2000", "--policies", "scaleplan-capacity",
+        "--json"};
+    JsonNode without = new ObjectMapper().readTree(PlanCommandTest.run(base).out()).get("policies").get(0);
+    String[] live = java.util.Arrays.copyOf(base, base.length + 1);
+    live[base.length] = "--live-offload";
+    PlanCommandTest.Result r = PlanCommandTest.run(live);
+    assertEquals(0, r.status(), r.err());
+    JsonNode with = new ObjectMapper().readTree(r.out()).get("policies").get(0);
+    assertTrue(with.get("p99Seconds").asDouble() < without.get("p99Seconds").asDouble(), with + " vs " + without);
+    assertTrue(with.get("attainment").asDouble() >= without.get("attainment").asDouble(), with + " vs " + without);
+  }
+
+  @Test
   void badInputIsOneLineAndStatusTwo() throws IOException {
     assertBad("no policy 'hpa'", "simulate", "--policies", "fixed,hpa");
     assertBad("--trace needs --format", "simulate", "--trace", "x.csv");

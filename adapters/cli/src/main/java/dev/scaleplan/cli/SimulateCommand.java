@@ -138,6 +138,15 @@ final class SimulateCommand implements Callable<Integer> {
           + "GPU over NVLink, an assumption. Default: ${DEFAULT-VALUE}.")
   double resizeTime;
 
+  @Option(names = "--hosts", paramLabel = "N",
+      description = "Hosts in the cluster (with --gpus-per-host): instances take GPUs on one host, grow in place only "
+          + "into free GPUs of their own host, and a start that fits no host is refused. Default: no limit.")
+  Integer hosts;
+
+  @Option(names = "--gpus-per-host", paramLabel = "G", defaultValue = "8",
+      description = "GPUs per host with --hosts. Default: ${DEFAULT-VALUE}.")
+  int gpusPerHost;
+
   @Option(names = "--live-offload",
       description = "Live scaling (BlitzScale): a loading instance already serves the share of its throughput that "
           + "layer-level cooperative execution gives, as 'scaleplan offload' computes it with its defaults "
@@ -220,7 +229,8 @@ final class SimulateCommand implements Callable<Integer> {
             ArrivalStream a = arrivals(seed + k);
             runs.add(ClusterSimulator.run(catalog, new int[] {initial, 0, 0}, progress ? withProgress(a, err) : a,
                 policy(name, catalog, slo), new ClusterSimulator.Options(slo, warmup, period, bucket(),
-                    new double[] {l, l, l}, new double[] {resizeTime, resizeTime, resizeTime}, ramp(l), seed + k)));
+                    new double[] {l, l, l}, new double[] {resizeTime, resizeTime, resizeTime}, ramp(l), seed + k),
+                hosts == null ? ClusterSimulator.Hosts.UNLIMITED : new ClusterSimulator.Hosts(hosts, gpusPerHost)));
           } catch (TraceFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
@@ -377,6 +387,10 @@ final class SimulateCommand implements Callable<Integer> {
     }
     if (maxInstances < 1 || maxInstances > 100_000) {
       throw new IllegalArgumentException("The --max-instances (" + maxInstances + ") must be between 1 and 100,000.");
+    }
+    if (hosts != null && (hosts < 1 || hosts > 100_000 || gpusPerHost < 1 || gpusPerHost > 1024)) {
+      throw new IllegalArgumentException("The --hosts (" + hosts + ") must be between 1 and 100,000 and "
+          + "--gpus-per-host (" + gpusPerHost + ") between 1 and 1,024.");
     }
     if (!(resizeTime >= 0)) {
       throw new IllegalArgumentException("The --resize-time (" + resizeTime + " s) must be at least 0.");

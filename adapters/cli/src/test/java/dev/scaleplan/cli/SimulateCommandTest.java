@@ -104,6 +104,8 @@ class SimulateCommandTest {
     assertBad("no GPU type 'H200'", "simulate", "--gpu-type", "H200");
     assertBad("no load source 'nfs'", "simulate", "--load-from", "nfs");
     assertBad("--replications (0)", "simulate", "--replications", "0");
+    assertBad("--hosts (0)", "simulate", "--hosts", "0");
+    assertBad("do not fit the hosts", "simulate", "--hosts", "1", "--gpus-per-host", "1", "--initial", "2");
     Path bad = dir.resolve("t.csv");
     Files.writeString(bad, "time\n1\n2\nthree\n");
     assertBad("t.csv, line 4", "simulate", "--trace", bad.toString(), "--format", "timestamps");

@@ -97,8 +97,25 @@ public final class ClusterSimulator {
     }
   }
 
+  /**
+   * The GPUs the cluster has: {@code count} hosts of {@code gpusPerHost} GPUs. An instance takes its GPUs on one host
+   * (first fit); growing in place needs free GPUs on its own host; a start that fits no host is refused (a
+   * {@link ScalingEvent.Kind#REFUSED} event) and the policy may ask again. {@link #UNLIMITED} for no limit.
+   */
+  public record Hosts(int count, int gpusPerHost) {
+    /** No limit on GPUs. */
+    public static final Hosts UNLIMITED = new Hosts(1, Integer.MAX_VALUE);
+
+    public Hosts {
+      Checks.atLeast("number of hosts", count, 1);
+      Checks.atLeast("GPUs per host", gpusPerHost, 1);
+    }
+  }
+
   private final List<InstanceSpec> catalog;
   private final Options options;
+  private final int[] hostFree;
+  private int[] host = new int[8];
   private final double slo;
 
   // Instances, by index; arrays grow.
@@ -163,9 +180,11 @@ public final class ClusterSimulator {
   private long processedEvents;
   private double endTime;
 
-  private ClusterSimulator(List<InstanceSpec> catalog, Options options) {
+  private ClusterSimulator(List<InstanceSpec> catalog, Options options, Hosts hosts) {
     this.catalog = List.copyOf(catalog);
     this.options = options;
+    this.hostFree = new int[hosts.count()];
+    Arrays.fill(hostFree, hosts.gpusPerHost());
     this.slo = options.slo().targetSeconds();
     this.routing = new SplittableRandom(options.seed());
     this.noise = new SplittableRandom(options.seed() ^ 0x9E3779B97F4A7C15L);
@@ -193,6 +212,13 @@ public final class ClusterSimulator {
    */
   public static SimResult run(List<InstanceSpec> catalog, int[] initial, ArrivalStream arrivals,
       AutoscalingPolicy policy, Options options) {
+    return run(catalog, initial, arrivals, policy, options, Hosts.UNLIMITED);
+  }
+
+  /** As {@link #run(List, int[], ArrivalStream, AutoscalingPolicy, Options)}, on a cluster of limited hosts. */
+  public static SimResult run(List<InstanceSpec> catalog, int[] initial, ArrivalStream arrivals,
+      AutoscalingPolicy policy, Options options, Hosts hosts) {
+    Objects.requireNonNull(hosts, "hosts");
     Objects.requireNonNull(catalog, "catalog");
     Objects.requireNonNull(initial, "initial");
     Objects.requireNonNull(arrivals, "arrivals");
@@ -205,11 +231,15 @@ public final class ClusterSimulator {
       throw new IllegalArgumentException("The initial counts (" + initial.length + ") and load times ("
           + options.loadSeconds().length + ") must have one entry per catalog entry (" + catalog.size() + ").");
     }
-    ClusterSimulator sim = new ClusterSimulator(catalog, options);
+    ClusterSimulator sim = new ClusterSimulator(catalog, options, hosts);
     for (int k = 0; k < initial.length; k++) {
       Checks.atLeast("initial instances of catalog entry " + k, initial[k], 0);
       for (int j = 0; j < initial[k]; j++) {
-        sim.start(k, 0, true);
+        if (!sim.start(k, 0, true)) {
+          throw new IllegalArgumentException("The initial instances do not fit the hosts (" + hosts.count() + " x "
+              + hosts.gpusPerHost() + " GPUs): instance " + (j + 1) + " of catalog entry " + k + " ("
+              + catalog.get(k).gpus() + " GPUs) finds no host with room.");
+        }
       }
     }
     long wallStart = System.nanoTime();
@@ -492,15 +522,25 @@ public final class ClusterSimulator {
   }
 
   private void releaseServer(int i, double now) {
-    int g = gpusPerServer(spec[i]);
-    heldGpus[i] -= g;
-    changeGpus(now, -g);
+    give(i, gpusPerServer(spec[i]), now);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // Instances
 
-  private void start(int k, double now, boolean alreadyLoaded) {
+  /** Starts an instance of kind k on the first host with room; false (and a REFUSED event) when none has. */
+  private boolean start(int k, double now, boolean alreadyLoaded) {
+    int gpus = catalog.get(k).gpus();
+    int where = -1;
+    for (int h = 0; h < hostFree.length && where < 0; h++) {
+      if (hostFree[h] >= gpus) {
+        where = h;
+      }
+    }
+    if (where < 0) {
+      events.add(new ScalingEvent(now, ScalingEvent.Kind.REFUSED, k, -1));
+      return false;
+    }
     if (count == spec.length) {
       int n = 2 * count;
       spec = Arrays.copyOf(spec, n);
@@ -522,8 +562,10 @@ public final class ClusterSimulator {
       symphony = Arrays.copyOf(symphony, n);
       routable = Arrays.copyOf(routable, n);
       cumulative = Arrays.copyOf(cumulative, n);
+      host = Arrays.copyOf(host, n);
     }
     int i = count++;
+    host[i] = where;
     InstanceSpec s = catalog.get(k);
     spec[i] = k;
     queue[i] = new double[16];
@@ -538,10 +580,10 @@ public final class ClusterSimulator {
     if (s.dispatch().symphony() != null) {
       symphony[i] = BatchDispatcher.of(s.dispatch().symphony(), s.latency(), s.maxBatch(), s.servers(), 16);
     }
-    heldGpus[i] = s.gpus();
+    heldGpus[i] = 0;
+    take(i, s.gpus(), now);
     startedAt[i] = now;
     fraction[i] = alreadyLoaded ? 1 : 0;
-    changeGpus(now, s.gpus());
     events.add(new ScalingEvent(now, ScalingEvent.Kind.START, k, i));
     if (alreadyLoaded) {
       state[i] = SERVING;
@@ -557,6 +599,21 @@ public final class ClusterSimulator {
         }
       }
     }
+    return true;
+  }
+
+  /** Instance i takes g more GPUs on its host. */
+  private void take(int i, int g, double now) {
+    heldGpus[i] += g;
+    hostFree[host[i]] -= g;
+    changeGpus(now, g);
+  }
+
+  /** Instance i gives back g GPUs. */
+  private void give(int i, int g, double now) {
+    heldGpus[i] -= g;
+    hostFree[host[i]] += g;
+    changeGpus(now, -g);
   }
 
   private void becomeReady(int i, double now) {
@@ -655,10 +712,13 @@ public final class ClusterSimulator {
     }
     for (int k = 0; k < maxServers && present < target; k++) {
       if (!active[i][k] && !pending[i][k]) {
+        if (hostFree[host[i]] < g) {
+          events.add(new ScalingEvent(now, ScalingEvent.Kind.REFUSED, b, i));
+          break;  // its host is full: it grows as far as it can
+        }
         pending[i][k] = true;
         present++;
-        heldGpus[i] += g;
-        changeGpus(now, g);
+        take(i, g, now);
         heap.push(now + options.resizeSeconds()[b], ACTIVATE | (long) i << 3 | (long) k << 34);
       }
     }
@@ -666,8 +726,7 @@ public final class ClusterSimulator {
       if (pending[i][k]) {
         pending[i][k] = false;
         present--;
-        heldGpus[i] -= g;
-        changeGpus(now, -g);
+        give(i, g, now);
       }
     }
     for (int k = maxServers - 1; k >= 0 && present > target; k--) {
@@ -677,8 +736,7 @@ public final class ClusterSimulator {
           active[i][k] = false;
           activeCount[i]--;
           free[i]--;
-          heldGpus[i] -= g;
-          changeGpus(now, -g);
+          give(i, g, now);
         } else {
           retiring[i][k] = true;
         }
@@ -689,8 +747,7 @@ public final class ClusterSimulator {
 
   private void leave(int i, double now) {
     state[i] = GONE;
-    changeGpus(now, -heldGpus[i]);
-    heldGpus[i] = 0;
+    give(i, heldGpus[i], now);
     events.add(new ScalingEvent(now, ScalingEvent.Kind.STOP, spec[i], i));
     queue[i] = null;
     batch[i] = null;
@@ -798,7 +855,9 @@ public final class ClusterSimulator {
     for (int k = 0; k < kinds; k++) {
       int n = ready[k] + loading[k];
       for (; n < want[k]; n++) {
-        start(k, now, false);
+        if (!start(k, now, false)) {
+          break;  // no host has room; the policy may ask again
+        }
       }
       // Cancel the newest loading instances first, then drain the least busy serving ones.
       for (int i = count - 1; i >= 0 && n > want[k]; i--) {

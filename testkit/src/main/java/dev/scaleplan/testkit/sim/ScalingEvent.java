@@ -6,7 +6,7 @@ package dev.scaleplan.testkit.sim;
  * @param seconds when
  * @param kind what
  * @param catalogEntry the instance's kind (index into the catalog)
- * @param instance the instance's number, from 0 in order of creation
+ * @param instance the instance's number, from 0 in order of creation; -1 for a refused start
  */
 public record ScalingEvent(double seconds, Kind kind, int catalogEntry, int instance) {
   /** What happened. */
@@ -20,6 +20,11 @@ public record ScalingEvent(double seconds, Kind kind, int catalogEntry, int inst
     /** It takes no new requests and leaves when empty. */
     DRAIN,
     /** Its GPUs were released (drained, cancelled while loading, or the end of the run). */
-    STOP
+    STOP,
+    /**
+     * A start (instance -1) or an in-place growth (the instance) found no free GPUs on a host (see
+     * {@link ClusterSimulator.Hosts}).
+     */
+    REFUSED
   }
 }

@@ -225,6 +225,33 @@ class ClusterSimulatorTest {
   }
 
   @Test
+  void hostsLimitStartsAndGrowth() {
+    // Two hosts of 2 GPUs, one-GPU instances: the policy wants 5 from its decision at 1 s; 4 fit (host 0 takes the
+    // initial one and one more, host 1 two), the fifth is refused at every decision.
+    InstanceSpec one = InstanceSpec.of("A100", RESNET50, 32);
+    SimResult r = ClusterSimulator.run(List.of(one), new int[] {1}, fromTimes(new double[] {0.5, 2.5}),
+        policy("five", o -> new int[] {5}), new ClusterSimulator.Options(Slo.of(99, 1), 0, 1, 1, new double[] {1}, 1),
+        new ClusterSimulator.Hosts(2, 2));
+    assertEquals(4, r.events().stream().filter(e -> e.kind() == ScalingEvent.Kind.START).count());
+    assertEquals(new ScalingEvent(1, ScalingEvent.Kind.REFUSED, 0, -1), r.events().stream()
+        .filter(e -> e.kind() == ScalingEvent.Kind.REFUSED).findFirst().orElseThrow());
+    // Growing in place needs room on the instance's own host: one host of 3 GPUs grows a 1-GPU instance to 3 of the
+    // 4 servers it was asked for.
+    List<InstanceSpec> sizes = List.of(one, one.withServers(4));
+    SimResult g = ClusterSimulator.run(sizes, new int[] {1, 0}, fromTimes(new double[] {0.5, 2.5}),
+        policy("grow", o -> new int[] {0, 1}), new ClusterSimulator.Options(Slo.of(99, 1), 0, 1, 1,
+            new double[] {1, 1}, new double[] {0.1, 0.1}, 1), new ClusterSimulator.Hosts(1, 3));
+    assertTrue(g.events().stream().anyMatch(e -> e.kind() == ScalingEvent.Kind.REFUSED && e.instance() == 0));
+    // GPUs: 1 from 0 to the end, 2 more from 1 s.
+    double end = g.simulatedSeconds();
+    assertEquals(end + 2 * (end - 1), g.gpuSeconds(), 1e-9);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClusterSimulator.run(
+        List.of(one.withServers(4)), new int[] {1}, fromTimes(new double[] {1}), AutoscalingPolicy.fixed(),
+        new ClusterSimulator.Options(Slo.of(99, 1), 0, 1, 1, new double[] {1}, 1), new ClusterSimulator.Hosts(2, 2)));
+    assertTrue(e.getMessage().contains("do not fit the hosts"), e.getMessage());
+  }
+
+  @Test
   void badInputNamesTheValue() {
     InstanceSpec a = InstanceSpec.of("A100", RESNET50, 8);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -171,7 +171,7 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--replications", paramLabel = "N", defaultValue = "1",
       description = "Independent runs per policy (other seeds for the arrivals' amplification and the random "
-          + "streams); above 1 the table gives 95% confidence intervals. Default: ${DEFAULT-VALUE}.")
+          + "streams); above 1 the table gives 95%% confidence intervals. Default: ${DEFAULT-VALUE}.")
   int replications;
 
   @Option(names = "--initial", paramLabel = "N", defaultValue = "1",

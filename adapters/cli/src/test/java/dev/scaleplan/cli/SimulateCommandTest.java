@@ -97,6 +97,16 @@ class SimulateCommandTest {
   }
 
   @Test
+  void everyHelpRendersWithoutWarnings() {
+    // picocli warns on stderr (and prints raw text) when a description has an unescaped '%'.
+    for (String command : new String[] {"plan", "load", "offload", "place", "simulate", "queue", "profile"}) {
+      PlanCommandTest.Result r = PlanCommandTest.run(command, "--help");
+      assertEquals(0, r.status(), command);
+      assertTrue(r.err().isEmpty(), command + ": " + r.err());
+    }
+  }
+
+  @Test
   void badInputIsOneLineAndStatusTwo() throws IOException {
     assertBad("no policy 'hpa'", "simulate", "--policies", "fixed,hpa");
     assertBad("--trace needs --format", "simulate", "--trace", "x.csv");

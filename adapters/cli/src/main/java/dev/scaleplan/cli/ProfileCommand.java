@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
     name = "profile",
     mixinStandardHelpOptions = true,
     description = "Latency profiles: show one as a table, or fit latency against batch size and parallel degree.",
-    subcommands = {ProfileCommand.Show.class, ProfileCommand.Fit.class})
+    subcommands = {ProfileCommand.Show.class, ProfileCommand.Fit.class, ProfileMeasureCommand.class})
 final class ProfileCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -76,4 +76,17 @@ class ProfileCommandTest {
     QueueCommandTest.Run r = QueueCommandTest.run("profile", "show", bad.toString());
     assertTrue(r.err().contains("line 3, column 5"), r.err());
   }
+
+  @Test
+  void measureWithoutAGpuSaysSoAndExitsOne() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(!dev.scaleplan.adapters.jcuda.CudaProbe.available(),
+        "a GPU is present: this test is for machines without one");
+    PlanCommandTest.Result r = PlanCommandTest.run("profile", "measure", "--gpu", "0");
+    assertEquals(1, r.status(), r.out() + r.err());
+    assertTrue(r.err().startsWith("scaleplan profile measure: no CUDA device: ") && r.err().strip().lines().count() == 1,
+        r.err());
+    PlanCommandTest.Result bad = PlanCommandTest.run("profile", "measure", "--batches", "0");
+    assertEquals(2, bad.status());
+    assertTrue(bad.err().contains("batch size (0)"), bad.err());
+  }
 }

@@ -64,10 +64,28 @@ public final class CudaProbe {
       }
       return new Result(List.copyOf(found), found.isEmpty() ? "the CUDA driver reports no device" : "");
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-      return new Result(List.of(), "no CUDA driver (libcuda.so.1) on this machine: " + e.getMessage());
+      return new Result(List.of(), "no CUDA driver on this machine (" + concise(e.getMessage()) + ")");
     } catch (RuntimeException e) {
-      return new Result(List.of(), "the CUDA driver refused to start: " + e.getMessage());
+      return new Result(List.of(), "the CUDA driver refused to start (" + concise(e.getMessage()) + ")");
     }
+  }
+
+  /**
+   * One line out of JCuda's loader message, which nests whole stack traces: the line that names libcuda when there is
+   * one (the usual cause: "libcuda.so.1: cannot open shared object file"), else the first line.
+   */
+  static String concise(String message) {
+    if (message == null || message.isBlank()) {
+      return "no detail";
+    }
+    String[] lines = message.split("\\R");
+    for (String line : lines) {
+      int at = line.indexOf("libcuda");
+      if (at >= 0) {
+        return line.substring(at).strip();
+      }
+    }
+    return lines[0].strip();
   }
 
   private static String cString(byte[] bytes) {

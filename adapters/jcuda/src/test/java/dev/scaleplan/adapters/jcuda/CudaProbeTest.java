@@ -27,4 +27,16 @@ class CudaProbeTest {
       assertTrue(d.computeMajor() >= 3, d.toString());
     }
   }
+
+  @Test
+  void theReasonIsOneLine() {
+    CudaProbe.unavailableReason().ifPresent(r -> assertEquals(1, r.lines().count(), r));
+    // JCuda's loader message, abridged: the line naming libcuda is kept.
+    assertEquals("libcuda.so.1: cannot open shared object file: No such file or directory", CudaProbe.concise(
+        "Error while loading native library \"JCudaDriver-12.6.0-linux-x86_64\"\nOperating system name: Linux\n"
+            + "java.lang.UnsatisfiedLinkError: /tmp/libJCudaDriver.so: libcuda.so.1: cannot open shared object file: "
+            + "No such file or directory\n\tat java.base/jdk.internal.loader.NativeLibraries.load(Native Method)"));
+    assertEquals("first", CudaProbe.concise("first\nsecond"));
+    assertEquals("no detail", CudaProbe.concise(null));
+  }
 }

@@ -219,18 +219,20 @@ public final class JCudaExecutor implements LayerExecutor {
   }
 
   @Override
-  public double[] loadLayers() {
+  public double[] loadLayers(int[] order) {
+    int[] o = LayerExecutor.checkOrder(order, layers);
     current();
-    double[] arrived = new double[layers];
-    CUevent[] marks = new CUevent[layers];
+    int n = o.length;
+    double[] arrived = new double[n];
+    CUevent[] marks = new CUevent[n];
     cuEventRecord(start, stream);
-    for (int l = 0; l < layers; l++) {
-      cuMemcpyHtoDAsync(weights.get(l), pinned, layerBytes(), stream);
+    for (int l = 0; l < n; l++) {
+      cuMemcpyHtoDAsync(weights.get(o[l]), pinned, layerBytes(), stream);
       marks[l] = new CUevent();
       cuEventCreate(marks[l], 0);
       cuEventRecord(marks[l], stream);
     }
-    for (int l = 0; l < layers; l++) {
+    for (int l = 0; l < n; l++) {
       cuEventSynchronize(marks[l]);
       float[] ms = new float[1];
       cuEventElapsedTime(ms, start, marks[l]);

@@ -21,7 +21,38 @@ public interface LayerExecutor extends Executor {
    * Copies every layer's parameters from pinned host memory to the GPU in order, on one stream, and returns when each
    * layer had arrived, in seconds from the start of the first copy.
    */
-  double[] loadLayers();
+  default double[] loadLayers() {
+    int[] order = new int[layers()];
+    for (int l = 0; l < order.length; l++) {
+      order[l] = l;
+    }
+    return loadLayers(order);
+  }
+
+  /**
+   * Executes a loading plan's order: copies the listed layers' parameters from pinned host memory to the GPU one after
+   * another on one stream, in the order given (a loading plan's layer order), and returns when each listed layer had
+   * arrived ({@code result[k]} for {@code order[k]}), in seconds from the start of the first copy.
+   *
+   * @throws IllegalArgumentException when a layer is out of range or listed twice
+   */
+  double[] loadLayers(int[] order);
+
+  /** Checks a load order against {@code layers}: each in range, none twice. */
+  static int[] checkOrder(int[] order, int layers) {
+    java.util.Objects.requireNonNull(order, "order");
+    boolean[] seen = new boolean[layers];
+    for (int l : order) {
+      if (l < 0 || l >= layers) {
+        throw new IllegalArgumentException("Layer " + l + " of the load order is outside 0.." + (layers - 1) + ".");
+      }
+      if (seen[l]) {
+        throw new IllegalArgumentException("Layer " + l + " is listed twice in the load order.");
+      }
+      seen[l] = true;
+    }
+    return order.clone();
+  }
 
   /** The device time of one copy of {@code bytes} from pinned host memory to the GPU, in seconds. */
   double hostToDeviceSeconds(long bytes);

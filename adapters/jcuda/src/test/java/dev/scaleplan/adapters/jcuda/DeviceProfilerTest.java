@@ -61,10 +61,11 @@ class DeviceProfilerTest {
     }
 
     @Override
-    public double[] loadLayers() {
-      double[] t = new double[layers];
-      for (int l = 0; l < layers; l++) {
-        t[l] = (l + 1) * layerBytes / 25e9;
+    public double[] loadLayers(int[] order) {
+      int[] o = LayerExecutor.checkOrder(order, layers);
+      double[] t = new double[o.length];
+      for (int k = 0; k < o.length; k++) {
+        t[k] = (k + 1) * layerBytes / 25e9;
       }
       return t;
     }
@@ -127,6 +128,17 @@ class DeviceProfilerTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.runBatch(4, 2));
     assertTrue(e.getMessage().contains("parallel degree (2)"), e.getMessage());
     assertEquals(1, gpu.maxParallelDegree());
+  }
+
+  @Test
+  void loadOrdersAreChecked() {
+    FakeGpu gpu = new FakeGpu(3, 1000);
+    assertEquals(3, gpu.loadLayers(new int[] {2, 0, 1}).length);
+    assertEquals(1, gpu.loadLayers(new int[] {1}).length);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.loadLayers(new int[] {0, 0}));
+    assertTrue(e.getMessage().contains("listed twice"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gpu.loadLayers(new int[] {3}));
+    assertTrue(e.getMessage().contains("outside 0..2"), e.getMessage());
   }
 
   @Test

@@ -9,8 +9,10 @@ import java.util.ArrayDeque;
  * Ray Serve's default autoscaling policy (docs.ray.io, "Ray Serve Autoscaling" and {@code AutoscalingConfig}): the
  * ongoing requests per replica (running and queued) are averaged over the look-back period (30 s); every metrics
  * interval (10 s) the raw decision is {@code ceil(current * average / target_ongoing_requests)} (target 2), moved
- * toward by the smoothing factor (1); it is applied only after the same direction has been decided for the upscale
- * delay (30 s) or the downscale delay (600 s). From zero replicas, a waiting request starts one at once.
+ * toward by the smoothing factor (1), less one when the smoothing alone keeps the count where it is though the raw
+ * decision is lower (as Ray's {@code _calculate_desired_num_replicas} does); it is applied only after the same
+ * direction has been decided for the upscale delay (30 s) or the downscale delay (600 s). From zero replicas, a waiting
+ * request starts one at once.
  */
 public final class RayServe implements AutoscalingPolicy {
   private final double target;
@@ -81,7 +83,11 @@ public final class RayServe implements AutoscalingPolicy {
       // current x (ongoing per replica / target), the ongoing per replica being the total over the replicas
       double raw = average / target;
       double smoothed = current + smoothing * (raw - current);
-      int next = Math.max(min, Math.min(max, (int) Math.ceil(smoothed - 1e-9)));
+      int unclamped = (int) Math.ceil(smoothed - 1e-9);
+      if (Math.ceil(raw - 1e-9) < current && unclamped == current) {
+        unclamped--;  // Ray: a smoothing factor below 1 must not keep an idle deployment stuck at its size
+      }
+      int next = Math.max(min, Math.min(max, unclamped));
       if (next > desired) {
         downSince = Double.NaN;
         upSince = Double.isNaN(upSince) ? now : upSince;

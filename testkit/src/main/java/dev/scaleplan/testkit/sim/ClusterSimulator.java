@@ -20,11 +20,11 @@ import org.HdrHistogram.Histogram;
  * Triton's max queue delay, or Symphony's deadline-aware dispatcher). An {@link AutoscalingPolicy}, called every
  * period, sets how many instances of each kind it wants; a new instance holds its GPUs from the decision and serves
  * after its load time; a surplus instance drains (no new requests) and then leaves. When the policy wants fewer of one
- * kind and more of another with more (or fewer) servers of the same GPU type, serving instances are resized in place
- * (vertical scaling): added servers hold their GPUs at once and serve after the target kind's resize time (a copy
- * from the instance's own GPUs); removed servers leave when idle. Instances with Symphony's dispatcher (a fixed GPU
- * count) are not resized. Requests that find no ready
- * instance wait in the router until one is ready (like Knative's activator).
+ * kind and more of another with more (or fewer) servers of the same GPU type and GPUs per server, serving instances
+ * are resized in place (vertical scaling): added servers hold their GPUs at once and serve after the target kind's
+ * resize time (a copy from the instance's own GPUs); removed servers leave when idle. Instances with Symphony's
+ * dispatcher (a fixed GPU count) are not resized. Requests that find no ready instance wait in the router until one
+ * is ready (like Knative's activator).
  *
  * <p>Measures: every request's latency (arrival to completion) after the warm-up in an HdrHistogram (3 significant
  * digits), SLO attainment (late or dropped requests are violations), GPU-seconds (from the decision to start an
@@ -46,6 +46,12 @@ public final class ClusterSimulator {
   private static final int SERVING = 1;
   private static final int DRAINING = 2;
   private static final int GONE = 3;
+
+  /**
+   * Decisions after the last arrival that may leave held requests with no instance serving or loading before the run
+   * gives up on the policy (so a policy that never scales from zero cannot run forever).
+   */
+  static final int MAX_DECISIONS_WITHOUT_INSTANCE = 10_000;
 
   /**
    * How to simulate.
@@ -99,7 +105,8 @@ public final class ClusterSimulator {
 
   /**
    * The GPUs the cluster has: {@code count} hosts of {@code gpusPerHost} GPUs. An instance takes its GPUs on one host
-   * (first fit); growing in place needs free GPUs on its own host; a start that fits no host is refused (a
+   * (first fit); growing in place needs free GPUs on its own host (an instance whose host has no room for one more
+   * server is not grown, so a new instance may start on another host); a start that fits no host is refused (a
    * {@link ScalingEvent.Kind#REFUSED} event) and the policy may ask again. {@link #UNLIMITED} for no limit.
    */
   public record Hosts(int count, int gpusPerHost) {
@@ -129,11 +136,15 @@ public final class ClusterSimulator {
   /** Per instance and server: whether it serves, whether it is being added, whether it leaves when its batch ends. */
   private boolean[][] active = new boolean[8][];
   private boolean[][] pending = new boolean[8][];
+  /** Per instance and pending server: when it is due to serve (an ACTIVATE event at another time is stale). */
+  private double[][] pendingUntil = new double[8][];
   private boolean[][] retiring = new boolean[8][];
   private int[] activeCount = new int[8];
   private int[] heldGpus = new int[8];
   /** The share of its throughput a loading instance serves now (1 once loaded); and when it started. */
   private double[] fraction = new double[8];
+  /** The speed its batches run at: its share, or its last positive share while a ramp holds it at 0. */
+  private double[] speed = new double[8];
   private double[] startedAt = new double[8];
   private final int maxServers;
   private final int maxBatchAll;
@@ -141,6 +152,8 @@ public final class ClusterSimulator {
   private int[][] batchSize = new int[8][];
   private double[] timerAt = new double[8];
   private BatchDispatcher[] symphony = new BatchDispatcher[8];
+  /** Per Symphony instance, its dispatcher's drops already taken off the instance's queue of arrival times. */
+  private long[] dropsSeen = new long[8];
   private final double[][] latencyTable;
 
   // The router.
@@ -155,16 +168,15 @@ public final class ClusterSimulator {
   private final EventHeap heap = new EventHeap();
   private final SplittableRandom routing;
   private final SplittableRandom noise;
-  private double[] dispatchBuffer = new double[1];
 
   // Measurements.
   private final Histogram latencies = new Histogram(3);
   private long measuredArrivals;
+  private long arrived;
   private long served;
   private long violations;
-  private long dropBaseline = -1;
-  /** Measured requests that a Symphony instance received only after their deadline (held while none was ready). */
-  private long heldDrops;
+  /** Measured requests that a Symphony dispatcher dropped, or that reached one only after their deadline. */
+  private long dropped;
   private double gpuSeconds;
   private int gpusHeld;
   private double gpusChangedAt;
@@ -197,7 +209,6 @@ public final class ClusterSimulator {
       for (int b = 1; b <= s.maxBatch(); b++) {
         latencyTable[k][b] = s.latency().seconds(b);
       }
-      dispatchBuffer = dispatchBuffer.length < s.maxBatch() ? new double[s.maxBatch()] : dispatchBuffer;
     }
     this.timeline = new Timeline(options.bucketSeconds());
   }
@@ -251,10 +262,11 @@ public final class ClusterSimulator {
 
   private void loop(ArrivalStream arrivals, AutoscalingPolicy policy) {
     double period = options.policyPeriodSeconds();
-    double nextArrival = arrivals.advance() ? arrivals.seconds() : Double.POSITIVE_INFINITY;
+    double nextArrival = next(arrivals, 0);
     double nextTick = period;
     double lastTick = 0;
     double now = 0;
+    int decisionsWithoutInstance = 0;
     while (true) {
       double tEvent = heap.size() > 0 ? heap.peekTime() : Double.POSITIVE_INFINITY;
       boolean arrivalsDone = nextArrival == Double.POSITIVE_INFINITY;
@@ -269,7 +281,7 @@ public final class ClusterSimulator {
       } else if (nextArrival <= nextTick) {
         now = nextArrival;
         arrive(now);
-        nextArrival = arrivals.advance() ? arrivals.seconds() : Double.POSITIVE_INFINITY;
+        nextArrival = next(arrivals, now);
       } else {
         now = nextTick;
         tick(now, now - lastTick, policy);
@@ -277,6 +289,14 @@ public final class ClusterSimulator {
         boolean idle = nextArrival == Double.POSITIVE_INFINITY && queuedTotal == 0 && inService == 0
             && heldSize == 0;
         nextTick = idle ? Double.POSITIVE_INFINITY : now + period;
+        // Held requests, no arrival or event to come: only the policy can start an instance for them.
+        boolean stuck = arrivalsDone && heldSize > 0 && heap.size() == 0;
+        decisionsWithoutInstance = stuck ? decisionsWithoutInstance + 1 : 0;
+        if (decisionsWithoutInstance >= MAX_DECISIONS_WITHOUT_INSTANCE) {
+          throw new IllegalStateException("Policy '" + policy.name() + "' left " + heldSize + " requests waiting "
+              + "with no instance serving or loading for " + MAX_DECISIONS_WITHOUT_INSTANCE + " decisions after the "
+              + "last arrival; it must start an instance (that fits a host) when requests wait.");
+        }
       }
       processedEvents++;
     }
@@ -290,13 +310,24 @@ public final class ClusterSimulator {
     endTime = now;
   }
 
+  /** The next arrival time, or infinity at the end; checks that times are finite, at least 0 and non-decreasing. */
+  private double next(ArrivalStream arrivals, double previous) {
+    if (!arrivals.advance()) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double t = arrivals.seconds();
+    if (!(t >= previous) || t == Double.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException("The arrival time of request " + (arrived + 1) + " (" + t + " s) must be a "
+          + "finite number at least 0 and not before the previous one (" + previous + " s).");
+    }
+    return t;
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // Requests
 
   private void arrive(double now) {
-    if (dropBaseline < 0 && now >= options.warmupSeconds()) {
-      dropBaseline = drops();
-    }
+    arrived++;
     if (now >= options.warmupSeconds()) {
       measuredArrivals++;
     }
@@ -339,16 +370,54 @@ public final class ClusterSimulator {
       if (arrivedAt + slo < now) {
         // Held past its deadline while no instance was ready: hopeless, dropped as Symphony drops.
         if (arrivedAt >= options.warmupSeconds()) {
-          heldDrops++;
+          dropped++;
         }
         windowViolations++;
         return;
       }
-      d.onArrival(now, arrivedAt + slo);  // dispatch() syncs the queue count
+      // The instance's queue mirrors the dispatcher's, in deadline (arrival) order, with the exact arrival times:
+      // deadline - SLO can round below the warm-up time of a request that arrived at it.
+      enqueueSorted(i, arrivedAt);
+      d.onArrival(now, arrivedAt + slo);  // dispatch() takes any drop off the queue
     } else {
       enqueue(i, arrivedAt);
     }
     dispatch(i, now);
+  }
+
+  /** Enqueues on a Symphony instance, keeping its queue in arrival order (a held request may be older than some). */
+  private void enqueueSorted(int i, double arrivedAt) {
+    enqueue(i, arrivedAt);
+    double[] q = queue[i];
+    int mask = q.length - 1;
+    int k = (qHead[i] + qSize[i] - 1) & mask;
+    for (int left = qSize[i] - 1; left > 0; left--) {
+      int previous = (k - 1) & mask;
+      if (q[previous] <= arrivedAt) {
+        break;
+      }
+      q[k] = q[previous];
+      q[previous] = arrivedAt;
+      k = previous;
+    }
+  }
+
+  /** Takes the requests Symphony's dispatcher of instance i dropped since the last call off the head of its queue. */
+  private void takeDrops(int i, BatchDispatcher d) {
+    long n = d.dropped() - dropsSeen[i];
+    dropsSeen[i] += n;
+    double warmup = options.warmupSeconds();
+    double[] q = queue[i];
+    int mask = q.length - 1;
+    for (long k = 0; k < n; k++) {
+      if (q[qHead[i]] >= warmup) {
+        dropped++;
+      }
+      windowViolations++;
+      qHead[i] = (qHead[i] + 1) & mask;
+      qSize[i]--;
+      queuedTotal--;
+    }
   }
 
   private void enqueue(int i, double arrivedAt) {
@@ -376,17 +445,27 @@ public final class ClusterSimulator {
     InstanceSpec s = catalog.get(spec[i]);
     BatchDispatcher d = symphony[i];
     if (d != null) {
+      takeDrops(i, d);
       int b;
-      while ((b = d.poll(now, dispatchBuffer)) > 0) {
+      while ((b = d.poll(now)) > 0) {
+        takeDrops(i, d);  // the poll drops from the head before it launches the next earliest requests
         int server = findFreeServer(i);
         double[] buf = batch[i][server];
+        double[] q = queue[i];
+        int mask = q.length - 1;
         for (int k = 0; k < b; k++) {
-          buf[k] = dispatchBuffer[k] - slo;
+          buf[k] = q[(qHead[i] + k) & mask];
         }
+        qHead[i] = (qHead[i] + b) & mask;
+        qSize[i] -= b;
+        queuedTotal -= b;
         startBatch(i, server, b, now);
       }
-      queuedTotal += d.queued() - qSize[i];
-      qSize[i] = d.queued();
+      takeDrops(i, d);
+      if (qSize[i] != d.queued()) {
+        throw new IllegalStateException("Instance " + i + " queues " + qSize[i] + " requests but its dispatcher "
+            + d.queued() + ".");
+      }
       double next = d.nextStartSeconds();
       if (next != Double.POSITIVE_INFINITY && next > now) {
         setTimer(i, next);
@@ -431,7 +510,7 @@ public final class ClusterSimulator {
 
   private void startBatch(int i, int server, int n, double now) {
     int k = spec[i];
-    double service = latencyTable[k][n] / fraction[i];  // a loading instance serves at its live share
+    double service = latencyTable[k][n] / speed[i];  // a loading instance serves at its live share
     if (catalog.get(k).service() == InstanceSpec.Service.EXPONENTIAL) {
       service *= -Math.log(1 - noise.nextDouble());
     }
@@ -551,15 +630,18 @@ public final class ClusterSimulator {
       free = Arrays.copyOf(free, n);
       active = Arrays.copyOf(active, n);
       pending = Arrays.copyOf(pending, n);
+      pendingUntil = Arrays.copyOf(pendingUntil, n);
       retiring = Arrays.copyOf(retiring, n);
       activeCount = Arrays.copyOf(activeCount, n);
       heldGpus = Arrays.copyOf(heldGpus, n);
       fraction = Arrays.copyOf(fraction, n);
+      speed = Arrays.copyOf(speed, n);
       startedAt = Arrays.copyOf(startedAt, n);
       batch = Arrays.copyOf(batch, n);
       batchSize = Arrays.copyOf(batchSize, n);
       timerAt = Arrays.copyOf(timerAt, n);
       symphony = Arrays.copyOf(symphony, n);
+      dropsSeen = Arrays.copyOf(dropsSeen, n);
       routable = Arrays.copyOf(routable, n);
       cumulative = Arrays.copyOf(cumulative, n);
       host = Arrays.copyOf(host, n);
@@ -572,6 +654,7 @@ public final class ClusterSimulator {
     free[i] = 0;
     active[i] = new boolean[maxServers];
     pending[i] = new boolean[maxServers];
+    pendingUntil[i] = new double[maxServers];
     retiring[i] = new boolean[maxServers];
     activeCount[i] = 0;
     batch[i] = new double[maxServers][maxBatchAll];
@@ -584,6 +667,7 @@ public final class ClusterSimulator {
     take(i, s.gpus(), now);
     startedAt[i] = now;
     fraction[i] = alreadyLoaded ? 1 : 0;
+    speed[i] = fraction[i];
     events.add(new ScalingEvent(now, ScalingEvent.Kind.START, k, i));
     if (alreadyLoaded) {
       state[i] = SERVING;
@@ -622,6 +706,7 @@ public final class ClusterSimulator {
     }
     state[i] = SERVING;
     fraction[i] = 1;
+    speed[i] = 1;
     if (activeCount[i] == 0) {
       activateAll(i);
     }
@@ -654,6 +739,9 @@ public final class ClusterSimulator {
       return;
     }
     fraction[i] = options.ramp().at(now - startedAt[i]);
+    if (fraction[i] > 0) {
+      speed[i] = fraction[i];  // a share back at 0 takes no new requests; those it holds run at the last share
+    }
     if (fraction[i] > 0 && activeCount[i] == 0) {
       activateAll(i);
     }
@@ -675,8 +763,8 @@ public final class ClusterSimulator {
 
   /** A server added by a resize is loaded and serves. */
   private void activate(int i, int server, double now) {
-    if (state[i] == GONE || !pending[i][server]) {
-      return;  // the instance left, or the server was cancelled
+    if (state[i] == GONE || !pending[i][server] || pendingUntil[i][server] != now) {
+      return;  // the instance left, or the server was cancelled (and perhaps asked for again, due later)
     }
     pending[i][server] = false;
     active[i][server] = true;
@@ -686,22 +774,24 @@ public final class ClusterSimulator {
     dispatch(i, now);
   }
 
+  /**
+   * Whether an instance of kind a can become one of kind b in place: the same name (GPU type), another number of
+   * servers of the same whole number of GPUs each (so servers added or removed carry exactly the GPUs the kinds
+   * differ by), and neither with Symphony's dispatcher.
+   */
   private boolean resizable(int a, int b) {
     InstanceSpec x = catalog.get(a);
     InstanceSpec y = catalog.get(b);
     return x.servers() != y.servers() && x.name().equals(y.name()) && x.dispatch().symphony() == null
-        && y.dispatch().symphony() == null;
+        && y.dispatch().symphony() == null && x.gpus() % x.servers() == 0 && y.gpus() % y.servers() == 0
+        && x.gpus() / x.servers() == y.gpus() / y.servers();
   }
 
   /** Resizes serving instance i to kind b in place. */
   private void resize(int i, int b, double now) {
     int target = catalog.get(b).servers();
     int g = gpusPerServer(b);
-    int present = activeCount[i];
-    for (int k = 0; k < maxServers; k++) {
-      present += pending[i][k] ? 1 : 0;
-      present -= retiring[i][k] ? 1 : 0;
-    }
+    int present = servers(i, false);
     spec[i] = b;
     events.add(new ScalingEvent(now, ScalingEvent.Kind.RESIZE, b, i));
     for (int k = 0; k < maxServers && present < target; k++) {
@@ -717,9 +807,10 @@ public final class ClusterSimulator {
           break;  // its host is full: it grows as far as it can
         }
         pending[i][k] = true;
+        pendingUntil[i][k] = now + options.resizeSeconds()[b];
         present++;
         take(i, g, now);
-        heap.push(now + options.resizeSeconds()[b], ACTIVATE | (long) i << 3 | (long) k << 34);
+        heap.push(pendingUntil[i][k], ACTIVATE | (long) i << 3 | (long) k << 34);
       }
     }
     for (int k = maxServers - 1; k >= 0 && present > target; k--) {
@@ -743,6 +834,16 @@ public final class ClusterSimulator {
       }
     }
     rebuildRouter();
+  }
+
+  /** Instance i's servers serving or being added, less those leaving unless {@code withRetiring}. */
+  private int servers(int i, boolean withRetiring) {
+    int n = activeCount[i];
+    for (int k = 0; k < maxServers; k++) {
+      n += pending[i][k] ? 1 : 0;
+      n -= retiring[i][k] && !withRetiring ? 1 : 0;
+    }
+    return n;
   }
 
   private void leave(int i, double now) {
@@ -892,8 +993,9 @@ public final class ClusterSimulator {
     int pick = -1;
     for (int i = 0; i < count; i++) {
       if (state[i] != SERVING || !resizable(spec[i], b)
-          || catalog.get(spec[i]).servers() >= catalog.get(b).servers()) {
-        continue;
+          || catalog.get(spec[i]).servers() >= catalog.get(b).servers()
+          || hostFree[host[i]] < gpusPerServer(b) && servers(i, true) < catalog.get(b).servers()) {
+        continue;  // it would not grow at all (its host is full): a new instance may fit another host
       }
       if (pick < 0 || catalog.get(spec[i]).servers() > catalog.get(spec[pick]).servers()
           || (spec[i] == spec[pick] && qSize[i] + busy(i) > qSize[pick] + busy(pick))) {
@@ -907,18 +1009,7 @@ public final class ClusterSimulator {
     return activeCount[i] - free[i];
   }
 
-  private long drops() {
-    long d = 0;
-    for (int i = 0; i < count; i++) {
-      if (symphony[i] != null) {
-        d += symphony[i].dropped();  // early drops are counted in it
-      }
-    }
-    return d;
-  }
-
   private SimResult result(String policy, double wallSeconds) {
-    long dropped = drops() - Math.max(0, dropBaseline) + heldDrops;
     return new SimResult(policy, options.slo(), measuredArrivals, served, dropped, violations + dropped, latencies,
         gpuSeconds, List.copyOf(events), timeline.snapshot(), endTime, wallSeconds, processedEvents);
   }

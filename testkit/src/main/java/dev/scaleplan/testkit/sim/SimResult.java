@@ -11,7 +11,7 @@ import org.HdrHistogram.Histogram;
  * @param slo the objective
  * @param requests requests that arrived after the warm-up
  * @param served of them, those that finished
- * @param dropped requests a Symphony dispatcher dropped as hopeless (after the warm-up)
+ * @param dropped of the requests, those a Symphony dispatcher dropped as hopeless
  * @param violations measured requests that finished late or were dropped
  * @param latencies the measured requests' latencies in nanoseconds (3 significant digits); read-only by convention
  * @param gpuSeconds GPU time held, from each instance's start decision to its release

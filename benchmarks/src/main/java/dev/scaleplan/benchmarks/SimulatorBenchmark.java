@@ -2,9 +2,9 @@ package dev.scaleplan.benchmarks;
 
 import dev.scaleplan.api.BatchLatency;
 import dev.scaleplan.api.Slo;
-import dev.scaleplan.testkit.sim.AutoscalingPolicy;
+import dev.scaleplan.solvers.control.AutoscalingPolicy;
 import dev.scaleplan.testkit.sim.ClusterSimulator;
-import dev.scaleplan.testkit.sim.InstanceSpec;
+import dev.scaleplan.solvers.control.InstanceSpec;
 import dev.scaleplan.testkit.sim.SimResult;
 import dev.scaleplan.testkit.trace.ArrivalStream;
 import dev.scaleplan.testkit.trace.Arrivals;

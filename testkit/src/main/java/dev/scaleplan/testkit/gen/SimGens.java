@@ -2,7 +2,7 @@ package dev.scaleplan.testkit.gen;
 
 import dev.scaleplan.api.BatchLatency;
 import dev.scaleplan.solvers.batching.BatchDispatcher;
-import dev.scaleplan.testkit.sim.InstanceSpec;
+import dev.scaleplan.solvers.control.InstanceSpec;
 import dev.scaleplan.testkit.trace.ArrivalStream;
 import dev.scaleplan.testkit.trace.Arrivals;
 import java.util.function.Supplier;

@@ -1,9 +1,9 @@
 package dev.scaleplan.testkit.policy;
 
 import dev.scaleplan.api.Slo;
-import dev.scaleplan.testkit.sim.AutoscalingPolicy;
-import dev.scaleplan.testkit.sim.InstanceSpec;
-import dev.scaleplan.testkit.sim.Observation;
+import dev.scaleplan.solvers.control.AutoscalingPolicy;
+import dev.scaleplan.solvers.control.InstanceSpec;
+import dev.scaleplan.solvers.control.Observation;
 import java.util.List;
 
 /**

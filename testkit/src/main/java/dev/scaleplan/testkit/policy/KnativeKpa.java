@@ -1,8 +1,8 @@
 package dev.scaleplan.testkit.policy;
 
 import dev.scaleplan.api.Checks;
-import dev.scaleplan.testkit.sim.AutoscalingPolicy;
-import dev.scaleplan.testkit.sim.Observation;
+import dev.scaleplan.solvers.control.AutoscalingPolicy;
+import dev.scaleplan.solvers.control.Observation;
 import java.util.ArrayDeque;
 
 /**

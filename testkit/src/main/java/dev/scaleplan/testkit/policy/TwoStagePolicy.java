@@ -6,9 +6,9 @@ import dev.scaleplan.api.InstanceConfig;
 import dev.scaleplan.api.Slo;
 import dev.scaleplan.queueing.Capacity;
 import dev.scaleplan.queueing.CapacityResult;
-import dev.scaleplan.testkit.sim.AutoscalingPolicy;
-import dev.scaleplan.testkit.sim.InstanceSpec;
-import dev.scaleplan.testkit.sim.Observation;
+import dev.scaleplan.solvers.control.AutoscalingPolicy;
+import dev.scaleplan.solvers.control.InstanceSpec;
+import dev.scaleplan.solvers.control.Observation;
 import java.util.ArrayDeque;
 import java.util.List;
 

@@ -1,5 +1,8 @@
 package dev.scaleplan.testkit.sim;
 
+import dev.scaleplan.solvers.control.AutoscalingPolicy;
+import dev.scaleplan.solvers.control.Observation;
+import dev.scaleplan.solvers.control.InstanceSpec;
 import dev.scaleplan.api.Checks;
 import dev.scaleplan.api.DispatchRule;
 import dev.scaleplan.api.Slo;

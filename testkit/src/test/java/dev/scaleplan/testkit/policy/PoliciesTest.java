@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scaleplan.api.BatchLatency;
 import dev.scaleplan.api.Slo;
-import dev.scaleplan.testkit.sim.AutoscalingPolicy;
+import dev.scaleplan.solvers.control.AutoscalingPolicy;
 import dev.scaleplan.testkit.sim.ClusterSimulator;
-import dev.scaleplan.testkit.sim.InstanceSpec;
-import dev.scaleplan.testkit.sim.Observation;
+import dev.scaleplan.solvers.control.InstanceSpec;
+import dev.scaleplan.solvers.control.Observation;
 import dev.scaleplan.testkit.sim.SimResult;
 import dev.scaleplan.testkit.trace.Arrivals;
 import java.util.Arrays;

@@ -1,5 +1,8 @@
 package dev.scaleplan.testkit.sim;
 
+import dev.scaleplan.solvers.control.AutoscalingPolicy;
+import dev.scaleplan.solvers.control.Observation;
+import dev.scaleplan.solvers.control.InstanceSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

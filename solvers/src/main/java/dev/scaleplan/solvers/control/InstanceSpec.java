@@ -1,4 +1,4 @@
-package dev.scaleplan.testkit.sim;
+package dev.scaleplan.solvers.control;
 
 import dev.scaleplan.api.BatchLatency;
 import dev.scaleplan.api.Checks;

@@ -1,4 +1,4 @@
-package dev.scaleplan.testkit.sim;
+package dev.scaleplan.solvers.control;
 
 import java.util.List;
 

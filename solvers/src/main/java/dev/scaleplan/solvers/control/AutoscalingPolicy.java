@@ -1,9 +1,11 @@
-package dev.scaleplan.testkit.sim;
+package dev.scaleplan.solvers.control;
 
 /**
  * An autoscaler, called every period with an {@link Observation}. It answers how many instances of each catalog
- * entry it wants (ready or loading); the simulator starts new ones (they serve once loaded) and drains surplus ones
- * (they take no new requests and leave when empty), cancelling loading ones first.
+ * entry it wants (ready or loading); whoever acts on it (the testkit's cluster simulator, or a controller embedded in
+ * a serving framework) starts new ones (they serve once loaded) and drains surplus ones (they take no new requests and
+ * leave when empty), cancelling loading ones first. The testkit's baselines (Kubernetes HPA, Knative KPA, Ray Serve)
+ * and our policies implement it.
  */
 public interface AutoscalingPolicy {
   /** A short name for reports. */

@@ -7,9 +7,7 @@ import dev.scaleplan.api.BatchLatency;
 import dev.scaleplan.api.Slo;
 import dev.scaleplan.profiler.ExampleProfiles;
 import dev.scaleplan.profiler.LatencyCurve;
-import dev.scaleplan.profiler.LatencyProfile;
 import dev.scaleplan.profiler.Phase;
-import dev.scaleplan.profiler.ProfileKey;
 import dev.scaleplan.solvers.loading.LoadPlan;
 import dev.scaleplan.solvers.loading.LoadPlanner;
 import dev.scaleplan.solvers.loading.LoadRequest;
@@ -206,14 +204,14 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() {
     validate();
     Slo slo = Slo.of(sloPercentile, sloTarget);
-    InstanceSpec spec = InstanceSpec.of(gpuType, latency(), maxBatch);
-    List<InstanceSpec> catalog = List.of(spec, spec.withServers(2), spec.withServers(4));
-    CapacityPolicy ours = new CapacityPolicy(spec, slo, maxInstances);
+    InstanceSpec base = InstanceSpec.of(gpuType, latency(), maxBatch);
+    List<InstanceSpec> catalog = List.of(base, base.withServers(2), base.withServers(4));
+    CapacityPolicy ours = new CapacityPolicy(base, slo, maxInstances);
     double capacity = ours.capacityPerInstance();
     Map<String, Double> sources = loadSources();
     List<Replications> results = new ArrayList<>();
     List<String> sourceOf = new ArrayList<>();
-    PrintWriter err = spec().commandLine().getErr();
+    PrintWriter err = spec.commandLine().getErr();
     boolean progress = !json && System.console() != null;  // progress lines on a terminal only
     for (Map.Entry<String, Double> source : sources.entrySet()) {
       for (String name : policies) {
@@ -239,7 +237,7 @@ final class SimulateCommand implements Callable<Integer> {
         sourceOf.add(source.getKey());
       }
     }
-    PrintWriter o = spec().commandLine().getOut();
+    PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(json(slo, capacity, results, sourceOf, sources));
     } else {
@@ -351,10 +349,6 @@ final class SimulateCommand implements Callable<Integer> {
     return out;
   }
 
-  private CommandSpec spec() {
-    return spec;
-  }
-
   private void validate() {
     if (trace != null && format == null) {
       throw new IllegalArgumentException("--trace needs --format (one of " + Traces.FORMATS + ").");
@@ -402,18 +396,12 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   private BatchLatency latency() {
-    LatencyProfile profile = ExampleProfiles.resnet50();
-    List<String> types = new ArrayList<>();
-    for (Map.Entry<ProfileKey, LatencyCurve> e : profile.curves().entrySet()) {
-      if (e.getKey().parallelDegree() == 1 && e.getKey().phase() == Phase.BATCH) {
-        types.add(e.getKey().gpuType());
-        if (e.getKey().gpuType().equalsIgnoreCase(gpuType)) {
-          return e.getValue().toBatchLatency(LatencyCurve.Statistic.MEAN);
-        }
-      }
+    try {
+      return ExampleProfiles.resnet50().require(gpuType, 1, Phase.BATCH).toBatchLatency(LatencyCurve.Statistic.MEAN);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("The embedded ResNet-50 profile has no GPU type '" + gpuType + "': "
+          + e.getMessage(), e);
     }
-    throw new IllegalArgumentException("The embedded ResNet-50 profile has no GPU type '" + gpuType + "'; it has "
-        + types + ".");
   }
 
   private ArrivalStream arrivals(long runSeed) {

@@ -99,7 +99,6 @@ public final class TwoStagePolicy implements AutoscalingPolicy {
     double now = o.nowSeconds();
     int kinds = capacity.length;
     int ready = o.readyTotal();
-    int loading = o.provisionedTotal() - ready;
     if (instances < 0) {
       instances = o.provisionedTotal();
     }

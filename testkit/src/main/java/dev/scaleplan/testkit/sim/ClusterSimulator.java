@@ -136,10 +136,12 @@ public final class ClusterSimulator {
   private int[] qHead = new int[8];
   private int[] qSize = new int[8];
   private int[] free = new int[8];
-  /** Per instance and server: whether it serves, whether it is being added, whether it leaves when its batch ends. */
+  /** Per instance and server: whether it serves; when it is being added (below); whether it leaves when its batch ends. */
   private boolean[][] active = new boolean[8][];
-  private boolean[][] pending = new boolean[8][];
-  /** Per instance and pending server: when it is due to serve (an ACTIVATE event at another time is stale). */
+  /**
+   * Per instance and server being added: when it is due to serve (an ACTIVATE event at another time is stale); NaN
+   * for a server not being added.
+   */
   private double[][] pendingUntil = new double[8][];
   private boolean[][] retiring = new boolean[8][];
   private int[] activeCount = new int[8];
@@ -632,7 +634,6 @@ public final class ClusterSimulator {
       qSize = Arrays.copyOf(qSize, n);
       free = Arrays.copyOf(free, n);
       active = Arrays.copyOf(active, n);
-      pending = Arrays.copyOf(pending, n);
       pendingUntil = Arrays.copyOf(pendingUntil, n);
       retiring = Arrays.copyOf(retiring, n);
       activeCount = Arrays.copyOf(activeCount, n);
@@ -656,8 +657,8 @@ public final class ClusterSimulator {
     queue[i] = new double[16];
     free[i] = 0;
     active[i] = new boolean[maxServers];
-    pending[i] = new boolean[maxServers];
     pendingUntil[i] = new double[maxServers];
+    Arrays.fill(pendingUntil[i], Double.NaN);
     retiring[i] = new boolean[maxServers];
     activeCount[i] = 0;
     batch[i] = new double[maxServers][maxBatchAll];
@@ -764,12 +765,16 @@ public final class ClusterSimulator {
     }
   }
 
+  private boolean isPending(int i, int server) {
+    return !Double.isNaN(pendingUntil[i][server]);
+  }
+
   /** A server added by a resize is loaded and serves. */
   private void activate(int i, int server, double now) {
-    if (state[i] == GONE || !pending[i][server] || pendingUntil[i][server] != now) {
+    if (state[i] == GONE || pendingUntil[i][server] != now) {  // NaN (cancelled) never equals now
       return;  // the instance left, or the server was cancelled (and perhaps asked for again, due later)
     }
-    pending[i][server] = false;
+    pendingUntil[i][server] = Double.NaN;
     active[i][server] = true;
     activeCount[i]++;
     free[i]++;
@@ -804,12 +809,11 @@ public final class ClusterSimulator {
       }
     }
     for (int k = 0; k < maxServers && present < target; k++) {
-      if (!active[i][k] && !pending[i][k]) {
+      if (!active[i][k] && !isPending(i, k)) {
         if (hostFree[host[i]] < g) {
           events.add(new ScalingEvent(now, ScalingEvent.Kind.REFUSED, b, i));
           break;  // its host is full: it grows as far as it can
         }
-        pending[i][k] = true;
         pendingUntil[i][k] = now + options.resizeSeconds()[b];
         present++;
         take(i, g, now);
@@ -817,8 +821,8 @@ public final class ClusterSimulator {
       }
     }
     for (int k = maxServers - 1; k >= 0 && present > target; k--) {
-      if (pending[i][k]) {
-        pending[i][k] = false;
+      if (isPending(i, k)) {
+        pendingUntil[i][k] = Double.NaN;
         present--;
         give(i, g, now);
       }
@@ -843,7 +847,7 @@ public final class ClusterSimulator {
   private int servers(int i, boolean withRetiring) {
     int n = activeCount[i];
     for (int k = 0; k < maxServers; k++) {
-      n += pending[i][k] ? 1 : 0;
+      n += isPending(i, k) ? 1 : 0;
       n -= retiring[i][k] && !withRetiring ? 1 : 0;
     }
     return n;

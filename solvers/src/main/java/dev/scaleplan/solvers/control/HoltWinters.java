@@ -15,10 +15,13 @@ import dev.scaleplan.api.Checks;
  * </pre>
  *
  * with m observations per season (a day of rate samples, for the default forecaster). The first season initialises
- * the level (its mean) and the seasonal offsets (each observation minus that mean); the trend starts at 0. Forecasts
- * never go below 0 (a rate). Thread-safe: the methods synchronise on the forecaster.
+ * the level (its mean) and the seasonal offsets (each observation minus that mean); the trend starts at 0. Until then,
+ * forecasts follow Holt's linear method (the same recurrences without the season, level starting at the first
+ * observation, trend at 0; Hyndman and Athanasopoulos, section 8.2), so a controller gets a trend from its first
+ * minutes rather than waiting a day. Forecasts never go below 0 (a rate). Thread-safe: the methods synchronise on the
+ * forecaster.
  */
-public final class HoltWinters {
+public final class HoltWinters implements Forecaster {
   private final double alpha;
   private final double beta;
   private final double gamma;
@@ -28,6 +31,8 @@ public final class HoltWinters {
   private int seen;
   private double level;
   private double trend;
+  private double warmLevel;
+  private double warmTrend;
 
   /**
    * @param alpha level smoothing, in (0, 1]
@@ -50,11 +55,19 @@ public final class HoltWinters {
   }
 
   /** Adds the next observation. */
+  @Override
   public synchronized void observe(double y) {
     if (!Double.isFinite(y)) {
       throw new IllegalArgumentException("An observation (" + y + ") must be finite.");
     }
     if (seen < m) {
+      if (seen == 0) {
+        warmLevel = y;
+      } else {
+        double previous = warmLevel;
+        warmLevel = alpha * y + (1 - alpha) * (warmLevel + warmTrend);
+        warmTrend = beta * (warmLevel - previous) + (1 - beta) * warmTrend;
+      }
       first[seen++] = y;
       if (seen == m) {
         double mean = 0;
@@ -79,23 +92,21 @@ public final class HoltWinters {
     seen++;
   }
 
-  /** Whether a full season has been seen (before that, forecasts are the last observation's mean so far). */
+  /** Whether a full season has been seen (before that, forecasts follow Holt's linear method). */
+  @Override
   public synchronized boolean ready() {
     return seen >= m;
   }
 
-  /** The forecast {@code h} observations ahead (h at least 1), at least 0. */
+  /** The forecast {@code h} observations ahead (h at least 1), at least 0; 0 before any observation. */
+  @Override
   public synchronized double forecast(int h) {
     Checks.atLeast("forecast horizon", h, 1);
     if (seen == 0) {
       return 0;
     }
     if (seen < m) {
-      double mean = 0;
-      for (int k = 0; k < seen; k++) {
-        mean += first[k];
-      }
-      return Math.max(0, mean / seen);
+      return Math.max(0, warmLevel + h * warmTrend);
     }
     int slot = (int) ((seen + h - 1) % m);
     return Math.max(0, level + h * trend + season[slot]);

@@ -57,12 +57,28 @@ class ControlSignalsTest {
     // Forecast 1 ahead (slot 1): 17 + 1 + 5 = 23; 2 ahead (slot 0): 17 + 2 - 3 = 16.
     HoltWinters hw = new HoltWinters(0.5, 0.5, 0.5, 2);
     hw.observe(10);
-    assertEquals(10, hw.forecast(1), 1e-12);  // before a full season: the mean so far
+    assertEquals(10, hw.forecast(1), 1e-12);  // before a full season, Holt's linear method: level 10, trend 0
     hw.observe(20);
     assertTrue(hw.ready());
     hw.observe(14);
     assertEquals(23, hw.forecast(1), 1e-12);
     assertEquals(16, hw.forecast(2), 1e-12);
+  }
+
+  @Test
+  void beforeASeasonTheForecastFollowsHoltsLinearMethod() {
+    // Holt's linear method by hand, α = 0.5, β = 0.5 (season of 4 not yet seen): y = 10, 20, 30.
+    //   after 10: level 10, trend 0; after 20: level 0.5 x 20 + 0.5 (10 + 0) = 15, trend 0.5 (15 - 10) = 2.5;
+    //   after 30: level 0.5 x 30 + 0.5 (15 + 2.5) = 23.75, trend 0.5 (23.75 - 15) + 0.5 x 2.5 = 5.625.
+    // Forecast h ahead: 23.75 + 5.625 h.
+    HoltWinters hw = new HoltWinters(0.5, 0.5, 0.5, 4);
+    assertEquals(0, hw.forecast(1), 0);
+    hw.observe(10);
+    hw.observe(20);
+    hw.observe(30);
+    assertFalse(hw.ready());
+    assertEquals(29.375, hw.forecast(1), 1e-12);
+    assertEquals(40.625, hw.forecast(3), 1e-12);
   }
 
   @Test

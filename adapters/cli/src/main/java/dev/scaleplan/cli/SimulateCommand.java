@@ -8,6 +8,9 @@ import dev.scaleplan.api.Slo;
 import dev.scaleplan.profiler.ExampleProfiles;
 import dev.scaleplan.profiler.LatencyCurve;
 import dev.scaleplan.profiler.Phase;
+import dev.scaleplan.solvers.control.Autoscaler;
+import dev.scaleplan.solvers.control.AutoscalingPolicy;
+import dev.scaleplan.solvers.control.InstanceSpec;
 import dev.scaleplan.solvers.loading.LoadPlan;
 import dev.scaleplan.solvers.loading.LoadPlanner;
 import dev.scaleplan.solvers.loading.LoadRequest;
@@ -20,9 +23,7 @@ import dev.scaleplan.testkit.policy.KubernetesHpa;
 import dev.scaleplan.testkit.policy.RayServe;
 import dev.scaleplan.testkit.policy.TwoStagePolicy;
 import dev.scaleplan.testkit.report.SvgLineChart;
-import dev.scaleplan.solvers.control.AutoscalingPolicy;
 import dev.scaleplan.testkit.sim.ClusterSimulator;
-import dev.scaleplan.solvers.control.InstanceSpec;
 import dev.scaleplan.testkit.sim.Replications;
 import dev.scaleplan.testkit.sim.SimResult;
 import dev.scaleplan.testkit.trace.ArrivalStream;
@@ -42,11 +43,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code scaleplan simulate}: autoscaling policies on the same trace, in the cluster simulator. */
 @Command(
@@ -64,7 +65,10 @@ import picocli.CommandLine.Spec;
           + "rule, with a target of one max batch of requests per instance), scaleplan-capacity (ours: instances "
           + "from the queueing model's capacity under the SLO), and the joint family after Themis: "
           + "scaleplan-two-stage (ours: instances grow in place to 2 or 4 GPUs while new ones load, then shrink "
-          + "back), horizontal-only (the same as scaleplan-capacity) and vertical-only.",
+          + "back), horizontal-only (the same as scaleplan-capacity) and vertical-only; scaleplan-autoscaler (the "
+          + "embeddable controller with its defaults: two stages, Knative's panic window, a Holt-Winters forecast "
+          + "over the load time, HPA's 300 s scale-in window and step bound) and scaleplan-autoscaler-reactive (the "
+          + "same without panic window and forecast; -nopanic and -noforecast leave out one).",
       "",
       "Exit status: 0 when the runs finished, 2 on bad input."
     },
@@ -78,8 +82,9 @@ import picocli.CommandLine.Spec;
     })
 final class SimulateCommand implements Callable<Integer> {
   static final List<String> POLICIES = List.of("fixed", "k8s-hpa", "knative-kpa", "ray-serve", "scaleplan-capacity",
-      "horizontal-only", "vertical-only", "scaleplan-two-stage");
-  static final List<String> EXAMPLES = List.of("azure-llm-code", "azure-llm-conv", "bursty", "poisson");
+      "horizontal-only", "vertical-only", "scaleplan-two-stage", "scaleplan-autoscaler",
+      "scaleplan-autoscaler-reactive", "scaleplan-autoscaler-nopanic", "scaleplan-autoscaler-noforecast");
+  static final List<String> EXAMPLES = List.of("azure-llm-code", "azure-llm-conv", "bursty", "poisson", "diurnal");
 
   @Spec CommandSpec spec;
 
@@ -92,7 +97,8 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--example", paramLabel = "NAME", defaultValue = "azure-llm-code",
       description = "An embedded trace: azure-llm-code (default; bursty), azure-llm-conv (near Poisson), or "
-          + "synthetic bursty (MMPP) or poisson, one hour at 2.5 requests/s before scaling.")
+          + "synthetic bursty (MMPP) or poisson, one hour at 2.5 requests/s before scaling, or diurnal, six 600 s "
+          + "days around 25 requests/s (0.1x to 1.9x) before scaling.")
   String example;
 
   @Option(names = "--rate-scale", paramLabel = "X", defaultValue = "300", converter = FiniteDoubleConverter.class,
@@ -106,7 +112,8 @@ final class SimulateCommand implements Callable<Integer> {
   double speedUp;
 
   @Option(names = "--policies", paramLabel = "LIST", split = ",",
-      defaultValue = "fixed,k8s-hpa,knative-kpa,ray-serve,scaleplan-capacity,scaleplan-two-stage",
+      defaultValue = "fixed,k8s-hpa,knative-kpa,ray-serve,scaleplan-capacity,scaleplan-two-stage,"
+          + "scaleplan-autoscaler",
       description = "Comma-separated policies (see above). Default: ${DEFAULT-VALUE}.")
   List<String> policies;
 
@@ -184,6 +191,17 @@ final class SimulateCommand implements Callable<Integer> {
       description = "How often policies observe and decide. Default: ${DEFAULT-VALUE}.")
   double period;
 
+  @Option(names = "--season", paramLabel = "DURATION", defaultValue = "86400s", converter = DurationConverter.class,
+      description = "The season of scaleplan-autoscaler's Holt-Winters forecast: a day by default; the diurnal "
+          + "example's day lasts 600s. Default: ${DEFAULT-VALUE}.")
+  double season;
+
+  @Option(names = "--forecast-bucket", paramLabel = "DURATION", defaultValue = "60s",
+      converter = DurationConverter.class,
+      description = "The time one forecast observation (a mean rate) covers, for scaleplan-autoscaler. "
+          + "Default: ${DEFAULT-VALUE}.")
+  double forecastBucket;
+
   @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
       description = "Requests arriving before this are not measured. Default: ${DEFAULT-VALUE}.")
   double warmup;
@@ -226,7 +244,7 @@ final class SimulateCommand implements Callable<Integer> {
             double l = source.getValue();
             ArrivalStream a = arrivals(seed + k);
             runs.add(ClusterSimulator.run(catalog, new int[] {initial, 0, 0}, progress ? withProgress(a, err) : a,
-                policy(name, catalog, slo), new ClusterSimulator.Options(slo, warmup, period, bucket(),
+                policy(name, catalog, slo, l), new ClusterSimulator.Options(slo, warmup, period, bucket(),
                     new double[] {l, l, l}, new double[] {resizeTime, resizeTime, resizeTime}, ramp(l), seed + k),
                 hosts == null ? ClusterSimulator.Hosts.UNLIMITED : new ClusterSimulator.Hosts(hosts, gpusPerHost)));
           } catch (TraceFormatException e) {
@@ -302,9 +320,18 @@ final class SimulateCommand implements Callable<Integer> {
     };
   }
 
-  private AutoscalingPolicy policy(String name, List<InstanceSpec> catalog, Slo slo) {
+  private AutoscalingPolicy policy(String name, List<InstanceSpec> catalog, Slo slo, double load) {
     InstanceSpec spec = catalog.get(0);
     return switch (name) {
+      case "scaleplan-autoscaler", "scaleplan-autoscaler-reactive", "scaleplan-autoscaler-nopanic",
+          "scaleplan-autoscaler-noforecast" -> {
+        Autoscaler.Builder b = Autoscaler.builder(catalog, slo).period(period).timing(load, resizeTime)
+            .instances(1, maxInstances).panic(name.equals("scaleplan-autoscaler") || name.endsWith("noforecast"))
+            .forecasting(name.equals("scaleplan-autoscaler") || name.endsWith("nopanic"))
+            .season(forecastBucket, season);
+        TransitionPlanner.Ramp r = ramp(load);
+        yield (r == null ? b : b.liveOffload(r)).build().asPolicy();
+      }
       case "scaleplan-two-stage" -> new TwoStagePolicy(TwoStagePolicy.Mode.TWO_STAGE, catalog, slo, maxInstances);
       case "horizontal-only" -> new TwoStagePolicy(TwoStagePolicy.Mode.HORIZONTAL_ONLY, catalog, slo, maxInstances);
       case "vertical-only" -> new TwoStagePolicy(TwoStagePolicy.Mode.VERTICAL_ONLY, catalog, slo, maxInstances);
@@ -416,6 +443,7 @@ final class SimulateCommand implements Callable<Integer> {
       base = switch (example.toLowerCase(Locale.ROOT)) {
         case "bursty" -> Arrivals.bursty(1.5, 15, 300, 30, 3600, runSeed);
         case "poisson" -> Arrivals.poisson(2.5, 3600, runSeed);
+        case "diurnal" -> Arrivals.diurnal(25, 0.9, 600, 3600, runSeed);
         default -> ExampleTraces.open(example);
       };
     }

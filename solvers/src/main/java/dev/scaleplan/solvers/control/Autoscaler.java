@@ -23,8 +23,10 @@ import java.util.Objects;
  *
  * <h2>The default policy: ours</h2>
  * Demand is planned from three signals. The arrival rate comes from a {@link RateEstimator} with Knative's stable and
- * panic windows (a burst, the panic window at twice the stable rate, is planned at the panic rate; knative.dev, KPA
- * configuration). A {@link Forecaster} (by default {@link HoltWinters} over per-minute rates with a daily season) looks
+ * panic windows (knative.dev, KPA configuration: a burst is the panic window at twice the stable rate): the plan takes
+ * the highest of the stable window's, the panic window's and the last period's rates, so that a burst moves the target
+ * in the period it starts and a lull does not lower it before the stable window and the scale-in window agree (with
+ * the panic window off, the stable rate alone). A {@link Forecaster} (by default {@link HoltWinters} over per-minute rates with a daily season) looks
  * ahead over the time a new instance takes to load, so that the target widens before a predictable peak rather than
  * after it. For LLMs, tokens per second against the profile's token throughput, waiting tokens, and KV-cache use
  * against a target fraction (as HPA scales a utilisation metric) can each raise the demand. The backlog is planned to
@@ -225,10 +227,16 @@ public final class Autoscaler {
     return catalog;
   }
 
-  /** The policy's name: "scaleplan-autoscaler" for ours, else the plugged policy's. */
+  /**
+   * The policy's name: the plugged policy's, else "scaleplan-autoscaler", with "-reactive" when neither the panic
+   * window nor the forecast is on, "-nopanic" or "-noforecast" when one is off.
+   */
   public String name() {
-    return policy == null ? "scaleplan-autoscaler" + (panic ? "" : "-nopanic") + (forecaster != null ? "" : "-noforecast")
-        : policy.name();
+    if (policy != null) {
+      return policy.name();
+    }
+    return "scaleplan-autoscaler" + (!panic && forecaster == null ? "-reactive" : !panic ? "-nopanic"
+        : forecaster == null ? "-noforecast" : "");
   }
 
   /** Decides on an observation without LLM signals. */
@@ -261,7 +269,7 @@ public final class Autoscaler {
     double stable = rates.stableRate();
     double panicRate = rates.panicRate();
     boolean burst = panic && rates.bursting();
-    double rate = burst ? panicRate : stable;
+    double rate = panic ? Math.max(Math.max(stable, panicRate), o.arrivalRate()) : stable;
     forecast(now, o.arrivals());
     double planned = forecaster != null ? Math.max(rate, forecastRate) : rate;
     double need = planned / capacity[0] + o.queued() / (drainSeconds * capacity[0]);

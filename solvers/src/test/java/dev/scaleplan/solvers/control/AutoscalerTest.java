@@ -72,12 +72,16 @@ class AutoscalerTest {
     assertEquals(123, detected, "burst detected 3 s in");
     Decision at = a.get(122);
     assertEquals(123, at.nowSeconds(), 0);
-    assertTrue(at.actions().stream().anyMatch(x -> x.type() == ScalingAction.Type.START), at.reasons());
     assertTrue(at.reasons().contains("burst"), at.reasons());
-    // Planned at the panic rate, λ (1 + 3/2) = 2.5 λ; without panic at the stable one, λ (1 + 3/20) = 1.15 λ.
-    assertEquals(2.5 * lambda, at.plannedRate(), 1.0);
+    // With the panic window on, the plan takes the highest of the stable (λ (1 + 3/20) = 1.15 λ), panic (2.5 λ) and
+    // last-period (4 λ) rates: by the end of the panic window (126 s) the target covers the burst, ceil(4 x 1.5) = 6
+    // instances; on the stable rate alone (1.3 λ at 126 s: 2 instances) it does not.
+    assertEquals(4 * lambda, at.plannedRate(), 1.0);
     assertEquals(1.15 * lambda, b.get(122).plannedRate(), 1.0);
-    assertTrue(total(at.target()) > total(b.get(122).target()));
+    assertEquals(1.15 * lambda, at.stableRate(), 1.0);
+    assertEquals(2.5 * lambda, at.panicRate(), 1.0);
+    assertTrue(total(a.get(125).target()) >= 6, "with panic: " + total(a.get(125).target()));
+    assertEquals(2, total(b.get(125).target()), "without");
   }
 
   @Test

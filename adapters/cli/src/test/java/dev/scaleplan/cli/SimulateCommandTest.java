@@ -21,7 +21,7 @@ class SimulateCommandTest {
     assertEquals(0, r.status(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     JsonNode p = j.get("policies");
-    assertEquals(6, p.size());
+    assertEquals(7, p.size());  // the default policies
     long requests = p.get(0).get("requests").asLong();
     // The conv trace's 19,366 requests at 50 times the rate: about 968,300 (random rounding per 1 s bin).
     assertEquals(968_300, requests, 3600);
@@ -35,7 +35,31 @@ class SimulateCommandTest {
         "latency-p99.svg", "instances.svg", "capacity-vs-demand.svg"}) {
       assertTrue(Files.size(dir.resolve(f)) > 100, f);
     }
-    assertEquals(7, Files.readAllLines(dir.resolve("summary.csv")).size());
+    assertEquals(8, Files.readAllLines(dir.resolve("summary.csv")).size());
+  }
+
+  @Test
+  void theControllerForecastsTheDiurnalExample() {
+    // Six 600 s days with 60 s loads: with the forecast (one 10 s bucket a day of 60) the controller starts ahead of
+    // each morning and misses fewer requests than without it (measured: 18,706 vs 236,892 of 9.0 million).
+    PlanCommandTest.Result r = PlanCommandTest.run("simulate", "--example", "diurnal", "--rate-scale", "100",
+        "--season", "600s", "--forecast-bucket", "10s", "--load-time", "60s", "--json", "--policies",
+        "scaleplan-autoscaler-nopanic,scaleplan-autoscaler-reactive");
+    assertEquals(0, r.status(), r.err());
+    com.fasterxml.jackson.databind.JsonNode p;
+    try {
+      p = new ObjectMapper().readTree(r.out()).get("policies");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertEquals("scaleplan-autoscaler-nopanic", p.get(0).get("policy").asText());
+    long forecast = p.get(0).get("violations").asLong();
+    long reactive = p.get(1).get("violations").asLong();
+    assertTrue(forecast < reactive, forecast + " vs " + reactive);
+    PlanCommandTest.Result bad = PlanCommandTest.run("simulate", "--example", "diurnal", "--season", "10s",
+        "--policies", "scaleplan-autoscaler");
+    assertEquals(2, bad.status());
+    assertTrue(bad.err().contains("season"), bad.err());
   }
 
   @Test

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps the module boundaries of DESIGN.md honest by scanning every main source file of the reactor: only
  * {@code dev.scaleplan.solvers.ilp} imports OR-Tools, only the jcuda adapter imports JCuda, only the kubernetes
- * adapter ({@code dev.scaleplan.kubernetes}) imports fabric8, {@code api} imports nothing but the JDK and Guava, and no
+ * adapter ({@code dev.scaleplan.adapters.kubernetes}) imports fabric8, {@code api} imports nothing but the JDK and Guava, and no
  * main code imports JUnit.
  */
 class ArchitectureTest {
@@ -36,7 +36,7 @@ class ArchitectureTest {
         if (imp.startsWith("jcuda") && !s.pkg().startsWith("dev.scaleplan.adapters.jcuda")) {
           violations.add(s.path() + " imports JCuda outside the jcuda adapter");
         }
-        if (imp.startsWith("io.fabric8") && !s.pkg().startsWith("dev.scaleplan.kubernetes")) {
+        if (imp.startsWith("io.fabric8") && !s.pkg().startsWith("dev.scaleplan.adapters.kubernetes")) {
           violations.add(s.path() + " imports fabric8 (Kubernetes) outside the kubernetes adapter");
         }
         if (imp.startsWith("org.junit") || imp.startsWith("org.opentest4j")) {

@@ -1,4 +1,4 @@
-package dev.scaleplan.kubernetes;
+package dev.scaleplan.adapters.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;

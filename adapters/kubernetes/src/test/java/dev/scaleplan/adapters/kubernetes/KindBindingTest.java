@@ -1,4 +1,4 @@
-package dev.scaleplan.kubernetes;
+package dev.scaleplan.adapters.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

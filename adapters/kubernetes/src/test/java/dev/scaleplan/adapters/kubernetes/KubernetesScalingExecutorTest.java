@@ -1,6 +1,6 @@
-package dev.scaleplan.kubernetes;
+package dev.scaleplan.adapters.kubernetes;
 
-import static dev.scaleplan.kubernetes.FakeCluster.NS;
+import static dev.scaleplan.adapters.kubernetes.FakeCluster.NS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scaleplan.api.ScalingAction;
 import dev.scaleplan.api.ScalingExecutor.Outcome;
-import dev.scaleplan.kubernetes.FakeCluster.ResizeSupport;
+import dev.scaleplan.adapters.kubernetes.FakeCluster.ResizeSupport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;

@@ -1,4 +1,4 @@
-package dev.scaleplan.kubernetes;
+package dev.scaleplan.adapters.kubernetes;
 
 import dev.scaleplan.api.ScalingAction;
 import dev.scaleplan.api.ScalingExecutor;

@@ -1,4 +1,4 @@
-package dev.scaleplan.kubernetes;
+package dev.scaleplan.adapters.kubernetes;
 
 import dev.scaleplan.api.Checks;
 import java.util.Objects;

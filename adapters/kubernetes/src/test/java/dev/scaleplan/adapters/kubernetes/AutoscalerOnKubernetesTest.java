@@ -1,6 +1,6 @@
-package dev.scaleplan.kubernetes;
+package dev.scaleplan.adapters.kubernetes;
 
-import static dev.scaleplan.kubernetes.FakeCluster.NS;
+import static dev.scaleplan.adapters.kubernetes.FakeCluster.NS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -8,7 +8,6 @@ import dev.scaleplan.api.Slo;
 import dev.scaleplan.solvers.control.Autoscaler;
 import dev.scaleplan.solvers.control.InstanceSpec;
 import dev.scaleplan.testkit.policy.KubernetesHpa;
-import dev.scaleplan.testkit.trace.ArrivalStream;
 import dev.scaleplan.testkit.trace.Arrivals;
 import dev.scaleplan.testkit.trace.ExampleTraces;
 import java.util.List;
@@ -21,26 +20,6 @@ class AutoscalerSimulationTest {
   static final InstanceSpec ONE = InstanceSpec.of("A100", RESNET50, 32);
   static final List<InstanceSpec> SIZES = List.of(ONE, ONE.withServers(2), ONE.withServers(4));
   static final Slo SLO = Slo.of(99, 0.1);
-
-  /** Requests at the given times. */
-  static ArrivalStream at(double... times) {
-    return new ArrivalStream() {
-      int i = -1;
-
-      @Override
-      public boolean advance() {
-        return ++i < times.length;
-      }
-
-      @Override
-      public double seconds() {
-        return times[i];
-      }
-
-      @Override
-      public void close() {}
-    };
-  }
 
   static ClusterSimulator.Options options(int kinds, double load, long seed) {
     double[] loads = new double[kinds];
@@ -60,7 +39,7 @@ class AutoscalerSimulationTest {
       times[50 + i] = 305 + i * 0.1;
     }
     Autoscaler a = Autoscaler.builder(List.of(ONE), SLO).timing(10, 1).idleBeforeZero(30).forecasting(false).build();
-    SimResult r = ClusterSimulator.run(List.of(ONE), new int[] {0}, at(times), a.asPolicy(), options(1, 10, 1));
+    SimResult r = ClusterSimulator.run(List.of(ONE), new int[] {0}, ClusterSimulatorTest.fromTimes(times), a.asPolicy(), options(1, 10, 1));
     assertEquals(100, r.served());
     assertEquals(0, r.dropped());
     assertEquals(2, r.scaleUps(), "one start per group: scaled to zero in between");

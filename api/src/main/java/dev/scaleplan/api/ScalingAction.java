@@ -73,7 +73,8 @@ public record ScalingAction(long id, Type type, int fromKind, String fromName, i
       case STOP -> "drain " + count + " x " + fromName;
       case RESIZE -> "resize " + count + " x " + fromName + " -> " + toName;
     };
-    return "#" + id + " " + what + (type == Type.STOP ? "" : String.format(" (ready in %.1f s)",
-        expectedDelaySeconds())) + (attempt > 1 ? ", attempt " + attempt : "") + ": " + reason;
+    String timing = type == Type.STOP ? "" : String.format(java.util.Locale.ROOT, " (ready in %.1f s)",
+        expectedDelaySeconds());
+    return "#" + id + " " + what + timing + (attempt > 1 ? ", attempt " + attempt : "") + ": " + reason;
   }
 }

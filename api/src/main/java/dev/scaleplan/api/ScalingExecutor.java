@@ -9,6 +9,12 @@ package dev.scaleplan.api;
  * learns that capacity arrived from its next observations, never from the executor's word, and treats an action not
  * seen done by its deadline as failed. An executor that learns of a failure early (a pod that cannot be scheduled, a
  * load that crashed) says so to the controller ({@code Autoscaler.report}).
+ *
+ * <p>What the controller assumes of the counts it observes afterwards (the Kubernetes adapter keeps to it): a started
+ * instance counts as loading, then ready, under its kind; a resized instance counts under its new kind from the next
+ * observation (loading until it serves at the new size, or ready at once if it keeps serving while it grows); a
+ * drained instance leaves the counts at once; a drain removes loading instances of the kind before serving ones (as
+ * a Kubernetes ReplicaSet does).
  */
 public interface ScalingExecutor extends AutoCloseable {
 
@@ -35,8 +41,8 @@ public interface ScalingExecutor extends AutoCloseable {
   /**
    * Asks for the action and returns without waiting for it to complete.
    *
-   * @return {@link Outcome#ok()}, or refused with the reason (the controller then tries the next best action); an executor may
-   *     also throw, which the controller treats as a refusal carrying the exception's message
+   * @return {@link Outcome#ok()}, or refused with the reason (the controller then tries the next best action); an
+   *     executor may also throw, which the controller treats as a refusal carrying the exception's message
    */
   Outcome apply(ScalingAction action);
 

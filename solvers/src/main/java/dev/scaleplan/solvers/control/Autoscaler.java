@@ -26,9 +26,9 @@ import java.util.Objects;
  * panic windows (knative.dev, KPA configuration: a burst is the panic window at twice the stable rate): the plan takes
  * the highest of the stable window's, the panic window's and the last period's rates, so that a burst moves the target
  * in the period it starts and a lull does not lower it before the stable window and the scale-in window agree (with
- * the panic window off, the stable rate alone). A {@link Forecaster} (by default {@link HoltWinters} over per-minute rates with a daily season) looks
- * ahead over the time a new instance takes to load, so that the target widens before a predictable peak rather than
- * after it. For LLMs, tokens per second against the profile's token throughput, waiting tokens, and KV-cache use
+ * the panic window off, the stable rate alone). A {@link Forecaster} (by default {@link HoltWinters} over per-minute
+ * rates with a daily season) looks ahead over the time a new instance takes to load, so that the target widens before
+ * a predictable peak rather than after it. For LLMs, tokens per second against the profile's token throughput, waiting tokens, and KV-cache use
  * against a target fraction (as HPA scales a utilisation metric) can each raise the demand. The backlog is planned to
  * clear within the drain time. Each kind's capacity is the largest rate at which it meets the SLO by the queueing
  * model ({@link Capacity#of}).
@@ -54,14 +54,15 @@ import java.util.Objects;
  * is not asked for twice) until its deadline, never toward the capacity. An action refused by the executor, reported
  * failed ({@link #report}), or not seen done by its deadline is listed in the next decision's failures, cancelled
  * through the executor, and retried (up to {@code maxRetries} per kind) or replaced by the next best action: a
- * refused or failed resize by starting instances of the smallest kind (and no resizes for a cool-down), a kind that
- * keeps failing by the next larger kind. Instances that disappear without being asked to are reported and replaced.
+ * refused or failed resize by starting instances of the smallest kind (a shrink: the larger instances keep serving;
+ * and no resizes for a cool-down), a kind that keeps failing by the next larger kind. Instances that disappear without
+ * being asked to are reported and replaced.
  *
  * <h2>Other policies</h2>
  * Any {@link AutoscalingPolicy} may be plugged in (the testkit's Kubernetes HPA, Knative KPA and Ray Serve among
- * them): it decides the counts per kind from the observation; the controller still bounds the step, turns counts into
- * actions, tracks them and handles their failures. Hysteresis, the scale-in window and scale-to-zero are then the
- * policy's own business.
+ * them): it decides the counts per kind from the observation; the controller still bounds the step and the most
+ * instances (the excess comes off the smallest kinds), turns counts into actions, tracks them and handles their
+ * failures. Hysteresis, the scale-in window and scale-to-zero are then the policy's own business.
  *
  * <p>Thread-safe: every public method synchronises on the controller. A decision allocates its result (the
  * {@link Decision}, its action list and reason text) and nothing else once the controller has warmed up (the default
@@ -70,6 +71,8 @@ import java.util.Objects;
 public final class Autoscaler {
   /** Instances changed per decision (not counting the fraction), by default. */
   public static final int DEFAULT_MAX_STEP = 4;
+  /** Forecast buckets fed after one gap at most; a longer gap restarts the buckets' clock. */
+  private static final long MAX_CATCH_UP = 100_000;
 
   private final List<InstanceSpec> catalog;
   private final int kinds;
@@ -115,7 +118,9 @@ public final class Autoscaler {
   // Pending actions (starts and resizes not yet seen serving), oldest first.
   private ScalingAction[] pending = new ScalingAction[16];
   private int[] remaining = new int[16];
+  private int[] cut = new int[16];  // what each pending start gave up to the latest drain of its kind
   private int pendingSize;
+  private long decisionFirstId = 1;  // the first id the latest decision issued
   private final int[] outstanding;
   private final int[] previousReady;
   private final int[] removedSince;
@@ -256,13 +261,13 @@ public final class Autoscaler {
     check(o);
     double now = o.nowSeconds();
     lastNow = now;
+    decisionFirstId = nextId;
     StringBuilder why = new StringBuilder(128);
     if (!started) {
       adoptLoading(o, now);
     }
     reconcile(o, now, why);
     List<Decision.Failure> failed = failures.isEmpty() ? List.of() : List.copyOf(failures);
-    failures.clear();
 
     // Signals.
     rates.record(now, o.arrivals());
@@ -302,6 +307,7 @@ public final class Autoscaler {
       plugged(o, now, step, why);
     }
     List<ScalingAction> actions = actions(now, step, why);
+    failures.clear();  // only now: a policy that throws leaves them for the next decision
 
     double believed = 0;
     for (int k = 0; k < kinds; k++) {
@@ -311,9 +317,12 @@ public final class Autoscaler {
     double hold = 0;
     if (readyTotal == 0 && (o.queued() > 0 || o.arrivals() > 0)) {
       held = o.queued();
-      hold = firstServing(now);
-      why.append(String.format(Locale.ROOT, "scale from zero: %d requests held until the first instance serves, in "
-          + "about %.1f s%n", held, hold));
+      double first = firstServing(now);
+      hold = held > 0 ? first : 0;
+      why.append(pendingCount() == 0
+          ? String.format(Locale.ROOT, "scale from zero: %d requests held and no instance starting%n", held)
+          : String.format(Locale.ROOT, "scale from zero: %d requests held until the first instance serves, in about "
+              + "%.1f s%n", held, first));
     }
     if (burst) {
       why.append(String.format(Locale.ROOT, "burst: %.1f req/s over the panic window vs %.1f stable%n", panicRate,
@@ -358,8 +367,11 @@ public final class Autoscaler {
       }
       ScalingAction replacement = refused(a, d.nowSeconds());
       String next = replacement != null ? "replaced by " + replacement
-          : a.type() == ScalingAction.Type.RESIZE ? "the new instances planned cover the demand once loaded; no "
-              + "resizes during the cool-down" : nextStep(a);
+          : a.type() != ScalingAction.Type.RESIZE ? nextStep(a)
+          : a.toKind() < a.fromKind() ? "the larger instances keep serving; no resizes during the cool-down"
+          : d.actions().stream().anyMatch(x -> x.type() == ScalingAction.Type.START)
+              ? "the new instances planned cover the demand once loaded; no resizes during the cool-down"
+              : "no resizes during the cool-down; new instances instead where the bounds allow";
       failed.add(new Decision.Failure(a, "refused: " + refusal, next));
       if (replacement != null) {
         String again = apply(executor, replacement);
@@ -395,9 +407,18 @@ public final class Autoscaler {
       if (pending[i].id() == actionId) {
         ScalingAction a = pending[i];
         int left = remaining[i];
+        if (left == 0) {
+          return false;  // served, or its loading instances drained: nothing of it is pending
+        }
         removePending(i);
         outstanding[a.toKind()] -= left;
         provisioned[a.toKind()] -= left;
+        if (a.type() == ScalingAction.Type.RESIZE && a.id() >= decisionFirstId) {
+          // Failed before the next observation: its instances still serve as they were.
+          removedSince[a.fromKind()] -= left;
+          avail[a.fromKind()] += left;
+          provisioned[a.fromKind()] += left;
+        }
         failures.add(new Decision.Failure(a, cause, noteFailure(a, lastNow)));
         return true;
       }
@@ -487,12 +508,15 @@ public final class Autoscaler {
     for (int k = 0; k < kinds; k++) {
       ready[k] = o.ready()[k];
       int gained = ready[k] - (previousReady[k] - removedSince[k]);
-      for (int i = 0; i < pendingSize && gained > 0; i++) {
-        if (pending[i].toKind() == k) {
-          int credit = Math.min(gained, remaining[i]);
-          remaining[i] -= credit;
-          outstanding[k] -= credit;
-          gained -= credit;
+      // First to the actions expected done by now (a resize issued after a start that still loads), then the rest.
+      for (int pass = 0; pass < 2 && gained > 0; pass++) {
+        for (int i = 0; i < pendingSize && gained > 0; i++) {
+          if (pending[i].toKind() == k && (pending[i].expectedReadySeconds() <= now) == (pass == 0)) {
+            int credit = Math.min(gained, remaining[i]);
+            remaining[i] -= credit;
+            outstanding[k] -= credit;
+            gained -= credit;
+          }
         }
       }
       if (gained < 0) {
@@ -525,7 +549,8 @@ public final class Autoscaler {
   private String noteFailure(ScalingAction a, double now) {
     if (a.type() == ScalingAction.Type.RESIZE) {
       verticalBlockedUntil = now + coolDownSeconds;
-      return String.format(Locale.ROOT, "no resizes until %.0f s; new instances instead", verticalBlockedUntil);
+      return String.format(Locale.ROOT, a.toKind() < a.fromKind() ? "no resizes until %.0f s; the larger instances "
+          + "keep serving" : "no resizes until %.0f s; new instances instead", verticalBlockedUntil);
     }
     int k = a.toKind();
     if (++failedStarts[k] >= maxRetries) {
@@ -566,13 +591,21 @@ public final class Autoscaler {
       return;
     }
     if (Double.isNaN(bucketStart)) {
-      bucketStart = now;
+      bucketStart = now;  // the first observation's arrivals came before it
+      return;
     }
     bucketArrivals += arrivals;
-    if (now - bucketStart >= bucketSeconds - 1e-9) {
-      forecaster.observe(bucketArrivals / (now - bucketStart));
-      bucketArrivals = 0;
-      bucketStart = now;
+    double elapsed = now - bucketStart;
+    long buckets = (long) Math.floor(elapsed / bucketSeconds + 1e-9);
+    if (buckets >= 1) {
+      // One rate per bucket elapsed (a gap spreads its arrivals evenly), and buckets keep time: what arrived after
+      // the last whole bucket carries its share into the next one.
+      double rate = bucketArrivals / elapsed;
+      for (long b = Math.min(buckets, MAX_CATCH_UP); b > 0; b--) {
+        forecaster.observe(rate);
+      }
+      bucketStart = buckets > MAX_CATCH_UP ? now : bucketStart + buckets * bucketSeconds;
+      bucketArrivals = rate * Math.max(0, now - bucketStart);
       // From the bucket just closed to the end of a load started now: the load time plus a bucket.
       int horizon = (int) Math.ceil(loadSeconds[0] / bucketSeconds - 1e-9) + 1;
       double best = 0;
@@ -721,6 +754,19 @@ public final class Autoscaler {
       want[k] = w[k];
     }
     why.append("policy ").append(policy.name()).append(" wants ").append(Arrays.toString(w)).append('\n');
+    int excess = -maxInstances;
+    for (int k = 0; k < kinds; k++) {
+      excess += want[k];
+    }
+    if (excess > 0) {
+      // At most maxInstances: the excess comes off the smallest kinds first.
+      for (int k = 0; k < kinds && excess > 0; k++) {
+        int c = Math.min(excess, want[k]);
+        want[k] -= c;
+        excess -= c;
+      }
+      why.append(String.format(Locale.ROOT, "at most %d instances: %s%n", maxInstances, Arrays.toString(want)));
+    }
   }
 
   /**
@@ -768,7 +814,18 @@ public final class Autoscaler {
               catalog.get(k).name()));
           continue;
         }
-        int count = kind == k ? n : Math.max(1, (int) Math.ceil(n * units[k] / units[kind] - 1e-9));
+        int count = n;
+        if (kind != k) {
+          // The replacement is wanted (not drained below); what of its kind runs beyond the wanted count covers
+          // part of it already (the replacement started at an earlier decision).
+          count = Math.max(1, (int) Math.ceil(n * units[k] / units[kind] - 1e-9));
+          int surplus = Math.max(0, provisioned[kind] - want[kind]);
+          want[kind] += count;
+          count -= surplus;
+          if (count <= 0) {
+            continue;
+          }
+        }
         out.add(start(kind, count, now, kind == k ? "demand above what serves and loads"
             : catalog.get(k).name() + " keeps failing; the next larger kind instead"));
         budget -= count;
@@ -812,11 +869,12 @@ public final class Autoscaler {
   private ScalingAction stop(int k, int n, double now) {
     ScalingAction a = new ScalingAction(nextId++, ScalingAction.Type.STOP, k, catalog.get(k).name(), -1, "", n, now,
         now, now, 1, "demand below the capacity of fewer instances");
-    // Loading instances go first: the newest pending starts of the kind give up their count.
+    // Loading instances go first: the newest pending starts of the kind give up their count (noted, for a refusal).
     int left = n;
-    for (int i = pendingSize - 1; i >= 0 && left > 0; i--) {
+    for (int i = pendingSize - 1; i >= 0; i--) {
       if (pending[i].toKind() == k && pending[i].type() == ScalingAction.Type.START) {
         int c = Math.min(left, remaining[i]);
+        cut[i] = c;
         remaining[i] -= c;
         outstanding[k] -= c;
         left -= c;
@@ -845,15 +903,26 @@ public final class Autoscaler {
   private ScalingAction refused(ScalingAction a, double now) {
     switch (a.type()) {
       case STOP -> {
-        // It did not happen: what it removed is back (loading credit aside: those starts stay cancelled and are
-        // asked again if still wanted).
-        avail[a.fromKind()] += a.count();
-        removedSince[a.fromKind()] -= Math.min(removedSince[a.fromKind()], a.count());
-        provisioned[a.fromKind()] += a.count();
+        // It did not happen: what it removed is back, the loading instances it took to the starts they came from.
+        int k = a.fromKind();
+        int loading = 0;
+        for (int i = 0; i < pendingSize; i++) {
+          if (pending[i].toKind() == k && pending[i].type() == ScalingAction.Type.START) {
+            remaining[i] += cut[i];
+            outstanding[k] += cut[i];
+            loading += cut[i];
+            cut[i] = 0;
+          }
+        }
+        avail[k] += a.count() - loading;
+        removedSince[k] -= a.count() - loading;
+        provisioned[k] += a.count();
         return null;
       }
       case RESIZE -> {
-        dropPending(a);
+        if (!dropPending(a)) {
+          return null;  // reported failed while the executor had it: rolled back then
+        }
         avail[a.fromKind()] += a.count();
         removedSince[a.fromKind()] -= a.count();
         provisioned[a.fromKind()] += a.count();
@@ -864,22 +933,36 @@ public final class Autoscaler {
         return kind < 0 ? null : start(kind, a.count(), now, "replaces refused resize #" + a.id());
       }
       default -> {
-        dropPending(a);
-        noteFailure(a, now);
+        if (dropPending(a)) {
+          noteFailure(a, now);
+        }
         return null;
       }
     }
   }
 
-  private void dropPending(ScalingAction a) {
+  /** Stops counting a pending action; false when it was not pending (reported failed already). */
+  private boolean dropPending(ScalingAction a) {
     for (int i = 0; i < pendingSize; i++) {
       if (pending[i].id() == a.id()) {
         outstanding[a.toKind()] -= remaining[i];
         provisioned[a.toKind()] -= remaining[i];
         removePending(i);
-        return;
+        return true;
       }
     }
+    return false;
+  }
+
+  /** Pending starts and resizes with instances still to come. */
+  private int pendingCount() {
+    int n = 0;
+    for (int i = 0; i < pendingSize; i++) {
+      if (remaining[i] > 0) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Seconds until the first pending start or resize is expected to serve (0 when none is pending). */
@@ -896,6 +979,10 @@ public final class Autoscaler {
   }
 
   private void remember(double now, int rec) {
+    if (recSize > 0 && recTime[recHead] == now) {
+      recCount[recHead] = Math.max(recCount[recHead], rec);  // one entry per instant keeps the ring bounded
+      return;
+    }
     if (recSize == recTime.length && recTime[Math.floorMod(recHead - recSize + 1, recTime.length)]
         > now - scaleInWindowSeconds) {
       // The window holds more recommendations than the ring: double it (only when periods shrink).
@@ -920,15 +1007,18 @@ public final class Autoscaler {
     if (pendingSize == pending.length) {
       pending = Arrays.copyOf(pending, pendingSize * 2);
       remaining = Arrays.copyOf(remaining, pendingSize * 2);
+      cut = Arrays.copyOf(cut, pendingSize * 2);
     }
     pending[pendingSize] = a;
     remaining[pendingSize] = n;
+    cut[pendingSize] = 0;
     pendingSize++;
   }
 
   private void removePending(int i) {
     System.arraycopy(pending, i + 1, pending, i, pendingSize - i - 1);
     System.arraycopy(remaining, i + 1, remaining, i, pendingSize - i - 1);
+    System.arraycopy(cut, i + 1, cut, i, pendingSize - i - 1);
     pendingSize--;
     pending[pendingSize] = null;
   }

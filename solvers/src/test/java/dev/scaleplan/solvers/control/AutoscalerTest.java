@@ -404,7 +404,8 @@ class AutoscalerTest {
     e = assertThrows(IllegalArgumentException.class, () -> a.decide(new Observation(6, 1, -1, 10, 0, -1, -1, 0, 0,
         new int[3], new int[3], SIZES, 0.1)));
     assertTrue(e.getMessage().contains("-1"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Autoscaler.builder(List.of(ONE.withServers(2), ONE), SLO).build());
+    assertThrows(IllegalArgumentException.class,
+        () -> Autoscaler.builder(List.of(ONE.withServers(2), ONE), SLO).build());
     assertThrows(IllegalArgumentException.class, () -> Autoscaler.builder(ONE_KIND, Slo.of(99, 0.001)).build());
     assertThrows(IllegalArgumentException.class, () -> Autoscaler.builder(ONE_KIND, SLO).hysteresis(1));
     assertThrows(IllegalArgumentException.class, () -> Autoscaler.builder(ONE_KIND, SLO).timing(10, 1).timeout(5)

@@ -39,7 +39,8 @@ class AutoscalerSimulationTest {
       times[50 + i] = 305 + i * 0.1;
     }
     Autoscaler a = Autoscaler.builder(List.of(ONE), SLO).timing(10, 1).idleBeforeZero(30).forecasting(false).build();
-    SimResult r = ClusterSimulator.run(List.of(ONE), new int[] {0}, ClusterSimulatorTest.fromTimes(times), a.asPolicy(), options(1, 10, 1));
+    SimResult r = ClusterSimulator.run(List.of(ONE), new int[] {0}, ClusterSimulatorTest.fromTimes(times),
+        a.asPolicy(), options(1, 10, 1));
     assertEquals(100, r.served());
     assertEquals(0, r.dropped());
     assertEquals(2, r.scaleUps(), "one start per group: scaled to zero in between");

@@ -64,6 +64,9 @@ import java.util.Objects;
  * instances (the excess comes off the smallest kinds), turns counts into actions, tracks them and handles their
  * failures. Hysteresis, the scale-in window and scale-to-zero are then the policy's own business.
  *
+ * <p>Call it once a period (the builder's {@code period}): the rate windows hold a number of observations, not of
+ * seconds, so irregular calls stretch or shrink them (a 10 s gap reads as ten times the rate of one period).
+ *
  * <p>Thread-safe: every public method synchronises on the controller. A decision allocates its result (the
  * {@link Decision}, its action list and reason text) and nothing else once the controller has warmed up (the default
  * policy; a plugged policy allocates what it allocates).

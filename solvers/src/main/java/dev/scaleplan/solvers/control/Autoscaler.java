@@ -1,13 +1,9 @@
 package dev.scaleplan.solvers.control;
 
 import dev.scaleplan.api.Checks;
-import dev.scaleplan.api.DispatchRule;
-import dev.scaleplan.api.InstanceConfig;
 import dev.scaleplan.api.ScalingAction;
 import dev.scaleplan.api.ScalingExecutor;
 import dev.scaleplan.api.Slo;
-import dev.scaleplan.queueing.Capacity;
-import dev.scaleplan.queueing.CapacityResult;
 import dev.scaleplan.solvers.scaling.TransitionPlanner;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +27,7 @@ import java.util.Objects;
  * a predictable peak rather than after it. For LLMs, tokens per second against the profile's token throughput, waiting tokens, and KV-cache use
  * against a target fraction (as HPA scales a utilisation metric) can each raise the demand. The backlog is planned to
  * clear within the drain time. Each kind's capacity is the largest rate at which it meets the SLO by the queueing
- * model ({@link Capacity#of}).
+ * model ({@link InstanceSpec#capacities}).
  *
  * <p>The demand, in capacities of the smallest kind, sets how many instances to run; the instances that serve now are
  * grown in place (vertical: a larger kind of the same GPU type, ready after a short resize) to cover it while new ones
@@ -98,7 +94,7 @@ public final class Autoscaler {
   private final int maxInstances;
   private final int maxStep;
   private final double maxStepFraction;
-  private final double[] loadSeconds;
+  private final double loadSeconds;
   private final double resizeSeconds;
   private final double partialSeconds;
   private final double timeoutSeconds;
@@ -131,6 +127,7 @@ public final class Autoscaler {
   private final double[] blockedUntil;
   private double verticalBlockedUntil = Double.NEGATIVE_INFINITY;
   private final List<Decision.Failure> failures = new ArrayList<>();
+  private final List<ScalingAction> expired = new ArrayList<>();  // timed out at the latest decision, for step
   private boolean started;
   private long nextId = 1;
 
@@ -149,22 +146,9 @@ public final class Autoscaler {
     this.catalog = List.copyOf(b.catalog);
     this.kinds = catalog.size();
     this.slo = b.slo;
-    this.capacity = new double[kinds];
+    this.capacity = InstanceSpec.capacities(catalog, slo);
     this.units = new double[kinds];
     for (int k = 0; k < kinds; k++) {
-      InstanceSpec s = catalog.get(k);
-      if (k > 0 && s.servers() <= catalog.get(k - 1).servers()) {
-        throw new IllegalArgumentException("The catalog's kinds must grow in servers (one model at growing sizes): "
-            + "entry " + k + " ('" + s.name() + "') has " + s.servers() + ", entry " + (k - 1) + " has "
-            + catalog.get(k - 1).servers() + ".");
-      }
-      DispatchRule rule = s.dispatch().rule() != null ? s.dispatch().rule() : DispatchRule.workConserving();
-      CapacityResult c = Capacity.of(new InstanceConfig(s.servers(), s.maxBatch(), s.latency(), rule), slo);
-      if (!c.feasible()) {
-        throw new IllegalArgumentException("Instance kind '" + s.name() + "' meets " + slo + " at no rate: "
-            + c.reason());
-      }
-      capacity[k] = c.maxRatePerSecond();
       units[k] = capacity[k] / capacity[0];
     }
     this.policy = b.policy;
@@ -184,8 +168,7 @@ public final class Autoscaler {
     this.maxInstances = b.maxInstances;
     this.maxStep = b.maxStep;
     this.maxStepFraction = b.maxStepFraction;
-    this.loadSeconds = new double[kinds];
-    Arrays.fill(loadSeconds, b.loadSeconds);
+    this.loadSeconds = b.loadSeconds;
     this.resizeSeconds = b.resizeSeconds;
     this.partialSeconds = b.ramp == null ? Double.NaN : halfway(b.ramp, b.loadSeconds);
     this.timeoutSeconds = Double.isNaN(b.timeoutSeconds) ? Math.max(30, 3 * Math.max(b.loadSeconds, b.resizeSeconds))
@@ -269,6 +252,7 @@ public final class Autoscaler {
     if (!started) {
       adoptLoading(o, now);
     }
+    expired.clear();
     reconcile(o, now, why);
     List<Decision.Failure> failed = failures.isEmpty() ? List.of() : List.copyOf(failures);
 
@@ -312,10 +296,7 @@ public final class Autoscaler {
     List<ScalingAction> actions = actions(now, step, why);
     failures.clear();  // only now: a policy that throws leaves them for the next decision
 
-    double believed = 0;
-    for (int k = 0; k < kinds; k++) {
-      believed += ready[k] * capacity[k];
-    }
+    double believed = capacityOf(ready);
     long held = 0;
     double hold = 0;
     if (readyTotal == 0 && (o.queued() > 0 || o.arrivals() > 0)) {
@@ -335,11 +316,7 @@ public final class Autoscaler {
       why.append(String.format(Locale.ROOT, "forecast: %.1f req/s within the next load time (now %.1f)%n",
           forecastRate, rate));
     }
-    int[] target = new int[kinds];
-    for (int k = 0; k < kinds; k++) {
-      target[k] = provisioned[k];
-    }
-    return new Decision(now, actions, failed, target, ready.clone(), believed, planned, stable, panicRate, burst,
+    return new Decision(now, actions, failed, provisioned.clone(), ready.clone(), believed, planned, stable, panicRate, burst,
         forecaster != null ? forecastRate : 0, need, held, hold, why.toString());
   }
 
@@ -351,13 +328,11 @@ public final class Autoscaler {
   public synchronized Decision step(Observation o, LlmSignals llm, ScalingExecutor executor) {
     Objects.requireNonNull(executor, "executor");
     Decision d = decide(o, llm);
-    for (Decision.Failure f : d.failures()) {
-      if (f.cause().startsWith("not serving by its deadline")) {
-        try {
-          executor.cancel(f.action());
-        } catch (RuntimeException e) {
-          // A cancel that fails leaves instances the controller does not count; the next observation shows them.
-        }
+    for (ScalingAction a : expired) {
+      try {
+        executor.cancel(a);
+      } catch (RuntimeException e) {
+        // A cancel that fails leaves instances the controller does not count; the next observation shows them.
       }
     }
     List<ScalingAction> done = new ArrayList<>(d.actions().size());
@@ -386,9 +361,7 @@ public final class Autoscaler {
         }
       }
     }
-    int[] target = new int[kinds];
-    System.arraycopy(provisioned, 0, target, 0, kinds);
-    return new Decision(d.nowSeconds(), List.copyOf(done), List.copyOf(failed), target, d.ready(),
+    return new Decision(d.nowSeconds(), List.copyOf(done), List.copyOf(failed), provisioned.clone(), d.ready(),
         d.believedCapacity(), d.plannedRate(), d.stableRate(), d.panicRate(), d.bursting(), d.forecastRate(),
         d.demandUnits(), d.held(), d.held() > 0 ? firstServing(d.nowSeconds()) : 0, d.reasons());
   }
@@ -436,9 +409,13 @@ public final class Autoscaler {
 
   /** Requests per second the instances observed serving meet the SLO at. */
   public synchronized double believedCapacity() {
+    return capacityOf(ready);
+  }
+
+  private double capacityOf(int[] counts) {
     double c = 0;
     for (int k = 0; k < kinds; k++) {
-      c += ready[k] * capacity[k];
+      c += counts[k] * capacity[k];
     }
     return c;
   }
@@ -496,7 +473,7 @@ public final class Autoscaler {
       previousReady[k] = o.ready()[k];
       if (o.loading()[k] > 0) {
         ScalingAction a = new ScalingAction(nextId++, ScalingAction.Type.START, -1, "", k, catalog.get(k).name(),
-            o.loading()[k], now, now + loadSeconds[k], now + timeoutSeconds, 1, "loading when the controller began");
+            o.loading()[k], now, now + loadSeconds, now + timeoutSeconds, 1, "loading when the controller began");
         addPending(a, o.loading()[k]);
         outstanding[k] += o.loading()[k];
       }
@@ -535,6 +512,7 @@ public final class Autoscaler {
         removePending(i);
       } else if (now > a.deadlineSeconds()) {
         outstanding[a.toKind()] -= remaining[i];
+        expired.add(a);
         failures.add(new Decision.Failure(a, String.format(Locale.ROOT, "not serving by its deadline (%d of %d "
             + "missing at %.1f s)", remaining[i], a.count(), a.deadlineSeconds()), noteFailure(a, now)));
         removePending(i);
@@ -610,7 +588,7 @@ public final class Autoscaler {
       bucketStart = buckets > MAX_CATCH_UP ? now : bucketStart + buckets * bucketSeconds;
       bucketArrivals = rate * Math.max(0, now - bucketStart);
       // From the bucket just closed to the end of a load started now: the load time plus a bucket.
-      int horizon = (int) Math.ceil(loadSeconds[0] / bucketSeconds - 1e-9) + 1;
+      int horizon = (int) Math.ceil(loadSeconds / bucketSeconds - 1e-9) + 1;
       double best = 0;
       for (int h = 1; h <= horizon; h++) {
         best = Math.max(best, forecaster.forecast(h));
@@ -740,10 +718,9 @@ public final class Autoscaler {
 
   /** A plugged policy: its counts per kind, from what the controller believes. */
   private void plugged(Observation o, double now, int step, StringBuilder why) {
-    int[] loading = new int[kinds];
-    System.arraycopy(outstanding, 0, loading, 0, kinds);
     Observation believed = new Observation(now, o.periodSeconds(), o.arrivals(), o.completions(), o.violations(),
-        o.p50Seconds(), o.p99Seconds(), o.queued(), o.inService(), ready.clone(), loading, catalog, o.sloSeconds());
+        o.p50Seconds(), o.p99Seconds(), o.queued(), o.inService(), ready.clone(), outstanding.clone(), catalog,
+        o.sloSeconds());
     int[] w = policy.decide(believed);
     if (w == null || w.length != kinds) {
       throw new IllegalStateException("Policy '" + policy.name() + "' answered " + (w == null ? "null" : w.length
@@ -845,7 +822,7 @@ public final class Autoscaler {
   }
 
   private ScalingAction start(int k, int n, double now, String reason) {
-    double ready = now + loadSeconds[k];
+    double ready = now + loadSeconds;
     String timing = Double.isNaN(partialSeconds) ? reason : String.format(Locale.ROOT,
         "%s; serves half its capacity after %.1f s by live offload", reason, partialSeconds);
     ScalingAction a = new ScalingAction(nextId++, ScalingAction.Type.START, -1, "", k, catalog.get(k).name(), n, now,

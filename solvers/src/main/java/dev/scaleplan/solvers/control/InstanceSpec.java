@@ -3,7 +3,12 @@ package dev.scaleplan.solvers.control;
 import dev.scaleplan.api.BatchLatency;
 import dev.scaleplan.api.Checks;
 import dev.scaleplan.api.DispatchRule;
+import dev.scaleplan.api.InstanceConfig;
+import dev.scaleplan.api.Slo;
+import dev.scaleplan.queueing.Capacity;
+import dev.scaleplan.queueing.CapacityResult;
 import dev.scaleplan.solvers.batching.BatchDispatcher;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -86,6 +91,37 @@ public record InstanceSpec(String name, BatchLatency latency, int servers, int m
   /** A deterministic, work-conserving instance of one server on one GPU. */
   public static InstanceSpec of(String name, BatchLatency latency, int maxBatch) {
     return new InstanceSpec(name, latency, 1, maxBatch, Dispatch.workConserving(), 1, Service.DETERMINISTIC);
+  }
+
+  /**
+   * Each kind's capacity under the SLO, requests per second: the largest rate at which it meets the SLO by the queueing
+   * model ({@link Capacity#of}; Symphony kinds as work-conserving). The catalog is one model at growing sizes: entry 0
+   * the smallest, each next one with more servers.
+   *
+   * @throws IllegalArgumentException for an empty catalog, kinds that do not grow in servers, or a kind that meets the
+   *     SLO at no rate (with the queueing model's reason)
+   */
+  public static double[] capacities(List<InstanceSpec> catalog, Slo slo) {
+    if (catalog == null || catalog.isEmpty()) {
+      throw new IllegalArgumentException("The catalog must list at least one instance kind.");
+    }
+    double[] capacity = new double[catalog.size()];
+    for (int k = 0; k < catalog.size(); k++) {
+      InstanceSpec s = catalog.get(k);
+      if (k > 0 && s.servers() <= catalog.get(k - 1).servers()) {
+        throw new IllegalArgumentException("The catalog's kinds must grow in servers (one model at growing sizes): "
+            + "entry " + k + " ('" + s.name() + "') has " + s.servers() + ", entry " + (k - 1) + " has "
+            + catalog.get(k - 1).servers() + ".");
+      }
+      DispatchRule rule = s.dispatch().rule() != null ? s.dispatch().rule() : DispatchRule.workConserving();
+      CapacityResult c = Capacity.of(new InstanceConfig(s.servers(), s.maxBatch(), s.latency(), rule), slo);
+      if (!c.feasible()) {
+        throw new IllegalArgumentException("Instance kind '" + s.name() + "' x" + s.servers() + " meets " + slo
+            + " at no rate: " + c.reason());
+      }
+      capacity[k] = c.maxRatePerSecond();
+    }
+    return capacity;
   }
 
   /** The throughput of full batches, {@code servers maxBatch / l(maxBatch)}, a router weight. */

@@ -1,11 +1,7 @@
 package dev.scaleplan.testkit.policy;
 
 import dev.scaleplan.api.Checks;
-import dev.scaleplan.api.DispatchRule;
-import dev.scaleplan.api.InstanceConfig;
 import dev.scaleplan.api.Slo;
-import dev.scaleplan.queueing.Capacity;
-import dev.scaleplan.queueing.CapacityResult;
 import dev.scaleplan.solvers.control.AutoscalingPolicy;
 import dev.scaleplan.solvers.control.InstanceSpec;
 import dev.scaleplan.solvers.control.Observation;
@@ -17,7 +13,7 @@ import java.util.List;
  * serving instances in place (vertical: more servers on the same instance, ready after a short copy), while new
  * instances load (horizontal); once they serve, the grown instances shrink back. The catalog's kinds are one
  * instance at growing sizes (entry 0 the smallest, then larger ones of the same GPU type); each kind's capacity under
- * the SLO comes from the queueing model ({@link Capacity#of}), so a kind of r servers sharing one queue serves a little
+ * the SLO comes from the queueing model ({@link InstanceSpec#capacities}), so a kind of r servers sharing one queue serves a little
  * more than r single servers. The demand is the arrival rate (the highest of the last period's and a short window's)
  * plus the backlog to clear within {@code drainSeconds}.
  *
@@ -56,28 +52,11 @@ public final class TwoStagePolicy implements AutoscalingPolicy {
   public TwoStagePolicy(Mode mode, List<InstanceSpec> catalog, Slo slo, int maxInstances, double windowSeconds,
       double drainSeconds, double downDelaySeconds) {
     this.mode = java.util.Objects.requireNonNull(mode, "mode");
-    if (catalog == null || catalog.isEmpty()) {
-      throw new IllegalArgumentException("The catalog must list at least one instance kind.");
-    }
+    capacity = InstanceSpec.capacities(catalog, slo);
     Checks.atLeast("maximum instances", maxInstances, 1);
     Checks.positive("rate window (s)", windowSeconds);
     Checks.positive("drain time (s)", drainSeconds);
     Checks.nonNegative("down delay (s)", downDelaySeconds);
-    capacity = new double[catalog.size()];
-    for (int k = 0; k < catalog.size(); k++) {
-      InstanceSpec s = catalog.get(k);
-      if (k > 0 && s.servers() <= catalog.get(k - 1).servers()) {
-        throw new IllegalArgumentException("The catalog's kinds must grow in servers: entry " + k + " has "
-            + s.servers() + ", entry " + (k - 1) + " has " + catalog.get(k - 1).servers() + ".");
-      }
-      DispatchRule rule = s.dispatch().rule() != null ? s.dispatch().rule() : DispatchRule.workConserving();
-      CapacityResult c = Capacity.of(new InstanceConfig(s.servers(), s.maxBatch(), s.latency(), rule), slo);
-      if (!c.feasible()) {
-        throw new IllegalArgumentException("Instance '" + s.name() + "' x" + s.servers() + " meets " + slo
-            + " at no rate: " + c.reason());
-      }
-      capacity[k] = c.maxRatePerSecond();
-    }
     this.windowSeconds = windowSeconds;
     this.drainSeconds = drainSeconds;
     this.downDelaySeconds = downDelaySeconds;
